@@ -1,0 +1,92 @@
+# nocwatch: `make` builds, `make check` builds and runs every test,
+# `make check SANITIZE=1` does the same under ASan + UBSan.
+
+PREFIX	?= /usr/local
+CC	?= cc
+SANITIZE ?= 0
+WERROR	?= 0
+
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wpointer-arith -Wcast-qual -Wformat=2
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+B	 = build-asan
+SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+OPT	 = -O1 -g
+else
+B	 = build
+SAN	 =
+OPT	 = -O2 -g
+endif
+
+PKGS	 = libevent libevent_openssl libpcap librrd jansson libcurl sqlite3 openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SNMP_LIBS  := $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
+
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS	 += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
+LDFLAGS	 += $(SAN)
+LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm
+
+LIB_SRCS = $(wildcard src/*.c probes/*.c)
+MAIN_SRCS = src/nocwatch.c
+LIB_OBJS = $(patsubst %.c,$(B)/%.o,$(filter-out $(MAIN_SRCS),$(LIB_SRCS)))
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+LAB_TOOLS = $(B)/tests/lab/echo_delay
+
+.PHONY: all deps check asan unit lab bench install clean fuzz
+
+all: deps $(B)/nocwatch
+
+deps:
+	@tools/deps.sh build
+
+$(B)/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libnocwatch.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/nocwatch: $(B)/src/nocwatch.o $(B)/libnocwatch.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libnocwatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/libnocwatch.a $(LDLIBS)
+
+$(B)/tests/lab/%: tests/lab/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+check: deps
+	@tools/deps.sh lab
+	$(MAKE) --no-print-directory $(B)/nocwatch $(UNIT_BINS) $(LAB_TOOLS)
+	@B=$(B) tests/run.sh
+
+asan:
+	$(MAKE) --no-print-directory check SANITIZE=1
+
+unit: $(UNIT_BINS)
+	@B=$(B) LAB=0 tests/run.sh
+
+bench: all $(LAB_TOOLS)
+	@tools/deps.sh bench
+	@B=$(B) bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nocwatch \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/nocwatch $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/nocwatch/
+	install -m 644 nocwatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-asan build-fuzz

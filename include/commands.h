@@ -1,0 +1,12 @@
+/* The subcommands of `nocwatch`; each returns the process exit status. */
+#ifndef NOCWATCH_COMMANDS_H
+#define NOCWATCH_COMMANDS_H
+
+int	cmd_probe(int argc, char **argv);
+int	cmd_probe_icmp(int argc, char **argv);
+int	cmd_probe_tcp(int argc, char **argv);
+int	cmd_probe_dns(int argc, char **argv);
+int	cmd_probe_http(int argc, char **argv);
+int	cmd_probe_capture(int argc, char **argv);
+
+#endif

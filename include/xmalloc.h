@@ -1,0 +1,12 @@
+/* Allocation wrappers that never return NULL: running out of memory is fatal. */
+#ifndef NOCWATCH_XMALLOC_H
+#define NOCWATCH_XMALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+
+#endif

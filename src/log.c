@@ -1,0 +1,98 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static const char *log_prog = "nocwatch";
+static int log_stderr = 1;
+static int log_verbose;
+
+void
+log_init(const char *progname, int to_stderr, int verbose)
+{
+	log_prog = progname;
+	log_stderr = to_stderr;
+	log_verbose = verbose;
+	if (!to_stderr)
+		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_setverbose(int verbose)
+{
+	log_verbose = verbose;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+static void
+log_vwrite(int pri, const char *fmt, va_list ap, int add_errno)
+{
+	char msg[1024];
+	int saved = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (add_errno) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	}
+	if (log_stderr)
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
+	else
+		syslog(pri, "%s", msg);
+	errno = saved;
+}
+
+#define LOG_BODY(pri, add_errno) do {			\
+	va_list ap;					\
+	va_start(ap, fmt);				\
+	log_vwrite(pri, fmt, ap, add_errno);		\
+	va_end(ap);					\
+} while (0)
+
+void
+log_warn(const char *fmt, ...)
+{
+	LOG_BODY(LOG_WARNING, 1);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_WARNING, 0);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	LOG_BODY(LOG_INFO, 0);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	if (log_verbose > 0)
+		LOG_BODY(LOG_DEBUG, 0);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	LOG_BODY(LOG_CRIT, 1);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_CRIT, 0);
+	exit(1);
+}

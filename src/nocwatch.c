@@ -1,0 +1,71 @@
+/* nocwatch: the command engineers run. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+#include "threshold.h"
+
+#ifndef NOCWATCH_VERSION
+#define NOCWATCH_VERSION "0.1"
+#endif
+
+static const char main_usage[] =
+"usage: nocwatch command [arguments]\n"
+"commands:\n"
+"  probe icmp|tcp|dns|http|capture ...   run one probe now (see --help)\n"
+"  version                               print the version\n";
+
+static const char probe_usage[] =
+"usage: nocwatch probe icmp|tcp|dns|http|capture [options] ...\n"
+"  nocwatch probe TYPE --help   describes each probe\n";
+
+int
+cmd_probe(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} probes[] = {
+		{ "icmp", cmd_probe_icmp },
+		{ "tcp", cmd_probe_tcp },
+		{ "dns", cmd_probe_dns },
+		{ "http", cmd_probe_http },
+		{ "capture", cmd_probe_capture },
+	};
+	size_t i;
+
+	if (argc < 2) {
+		fputs(probe_usage, stderr);
+		return STATUS_UNKNOWN;
+	}
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		if (strcmp(argv[1], probes[i].name) == 0)
+			return probes[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "nocwatch: unknown probe '%.32s'\n%s", argv[1],
+	    probe_usage);
+	return STATUS_UNKNOWN;
+}
+
+int
+main(int argc, char **argv)
+{
+	log_init("nocwatch", 1, 0);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(main_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? STATUS_UNKNOWN : 0;
+	}
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 ||
+	    strcmp(argv[1], "--version") == 0) {
+		printf("nocwatch %s\n", NOCWATCH_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "nocwatch: unknown command '%.32s'\n%s", argv[1],
+	    main_usage);
+	return STATUS_UNKNOWN;
+}

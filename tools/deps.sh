@@ -1,0 +1,39 @@
+#!/bin/sh
+# Install the Debian packages a make target needs, only when missing.
+# Quiet when everything is present.  usage: tools/deps.sh build|lab|bench
+set -eu
+
+build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
+       libcurl4-openssl-dev libsqlite3-dev libssl-dev libsnmp-dev"
+lab="iproute2 nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
+     rrdtool rrdcached tcpdump"
+bench="fping"
+
+want=""
+for group in "$@"; do
+	case "$group" in
+	build) want="$want $build" ;;
+	lab) want="$want $lab" ;;
+	bench) want="$want $bench" ;;
+	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
