@@ -162,11 +162,20 @@ cli_report(struct cli_common *c, const struct probe_result *r,
 	fflush(stdout);
 }
 
+static void
+cli_event_log(int severity, const char *msg)
+{
+	/* libevent's own chatter (nameserver failures, ...) is debug only. */
+	(void)severity;
+	log_debug("libevent: %s", msg);
+}
+
 void
 cli_loop_new(struct event_base **base, struct evdns_base **dns)
 {
 	struct event_config *cfg = event_config_new();
 
+	event_set_log_callback(cli_event_log);
 	/* Probe timing wants the precise (monotonic, fine-grained) timer. */
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	*base = event_base_new_with_config(cfg);

@@ -82,6 +82,40 @@ run_start_cb(evutil_socket_t fd, short ev, void *arg)
 	resolve_start(t->run->dns, t->host, t->run->family, run_resolved, t);
 }
 
+/* Reject what can be neither an address nor a host name before any lookup. */
+static int
+run_check_host(const char *h, char *err, size_t errlen)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	const char *p;
+
+	if (strspn(h, "0123456789.") == strlen(h)) {
+		if (inet_pton(AF_INET, h, &a4) != 1) {
+			snprintf(err, errlen, "'%.64s' is not a valid address", h);
+			return -1;
+		}
+		return 0;
+	}
+	if (strchr(h, ':') != NULL) {
+		if (inet_pton(AF_INET6, h, &a6) != 1) {
+			snprintf(err, errlen, "'%.64s' is not a valid address", h);
+			return -1;
+		}
+		return 0;
+	}
+	for (p = h; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_'))
+			break;
+	if (*p != '\0' || p - h > 253 || *h == '.' || *h == '-') {
+		snprintf(err, errlen, "'%.64s' is not a valid host name", h);
+		return -1;
+	}
+	return 0;
+}
+
 enum plugin_status
 cli_run_targets(struct cli_run *run, const struct targets *tg)
 {
@@ -107,6 +141,8 @@ cli_run_targets(struct cli_run *run, const struct targets *tg)
 				    t->name);
 		} else
 			snprintf(t->host, sizeof(t->host), "%s", t->name);
+		if (run_check_host(t->host, err, sizeof(err)) == -1)
+			cli_usage_error("", "%s", err);
 		at = run->gap_ms * (double)i;
 		tv.tv_sec = (time_t)(at / 1000);
 		tv.tv_usec = (suseconds_t)((at - (double)tv.tv_sec * 1000) * 1000);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every unit test binary and every black-box test script, counts the
+# PASS/FAIL lines they print, and ends with "N passed, N failed".
+# A script that dies or times out without saying FAIL counts as one failure.
+# LAB=0 skips the lab tests; ONLY=pattern runs only matching test files.
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build}
+export B
+out=tests/out
+mkdir -p "$out"
+passed=0
+failed=0
+summary=()
+
+run_one() {
+	local name=$1 limit=$2
+	shift 2
+	local log="$out/$name.log" rc p f
+	mkdir -p "$(dirname "$log")"
+	timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $name: exited $rc without a FAIL line" >>"$log"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	grep -E '^(FAIL|PASS) ' "$log" | sed "s|^|[$name] |"
+	if [ "$f" -gt 0 ]; then
+		echo "---- $log (last 30 lines) ----"
+		tail -n 30 "$log"
+		echo "----"
+	fi
+	summary+=("$(printf '%-28s %4d passed %4d failed' "$name" "$p" "$f")")
+}
+
+for t in "$B"/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac
+	run_one "unit/$(basename "$t")" 120 "$t"
+done
+
+if [ "${LAB:-1}" != 0 ]; then
+	for t in tests/lab/test_*.sh; do
+		case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac
+		run_one "lab/$(basename "$t" .sh)" 600 bash "$t"
+	done
+fi
+
+echo
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
