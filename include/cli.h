@@ -17,6 +17,8 @@ struct cli_common {
 	struct threshold	 warn, crit;
 	const char		*time_key;	/* value compared to thresholds */
 	const char		*pct_key;
+	const char		*min_key;	/* value that must stay above: */
+	double			 warn_min, crit_min;	/* < 0: unset */
 	int			 single;	/* one target: add perfdata */
 	enum plugin_status	 worst;
 };

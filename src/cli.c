@@ -70,8 +70,16 @@ cli_status(const struct cli_common *c, const struct probe_result *r)
 {
 	double t = value_or(r, c->time_key), p = value_or(r, c->pct_key);
 
+	double m = value_or(r, c->min_key);
+
 	if (r->outcome != PROBE_OK)
 		return STATUS_CRITICAL;
+	if (c->min_key != NULL && m > -1e300 && probe_result_get(r, c->min_key)) {
+		if (c->crit_min >= 0 && m < c->crit_min)
+			return STATUS_CRITICAL;
+		if (c->warn_min >= 0 && m < c->warn_min)
+			return STATUS_WARNING;
+	}
 	if (c->have_crit && threshold_exceeded(&c->crit, t, p))
 		return STATUS_CRITICAL;
 	if (c->have_warn && threshold_exceeded(&c->warn, t, p))
