@@ -55,6 +55,19 @@ struct icmp_probe *icmp_probe_start(struct icmp_engine *, const char *target,
 /* Stop a running probe; its callback will not be called. */
 void	icmp_probe_cancel(struct icmp_probe *);
 
+/*
+ * For tests: send through fn instead of a socket (none is opened), as a
+ * raw (id-checked) or datagram socket would; feed replies with
+ * icmp_engine_input.
+ */
+typedef void (*icmp_send_fn)(const uint8_t *pkt, size_t len,
+	    const struct sockaddr *to, void *ctx);
+void	icmp_engine_set_sender(struct icmp_engine *, icmp_send_fn, void *ctx,
+	    int raw);
+/* Handle one received packet as if read from the family's socket. */
+void	icmp_engine_input(struct icmp_engine *, int family, const uint8_t *buf,
+	    size_t len, const struct sockaddr *from);
+
 /* Parsed form of one received ICMP message (exposed for tests and fuzzing). */
 enum icmp_kind {
 	ICMP_KIND_OTHER = 0,	/* not for us: echo request, redirect, ... */

@@ -59,6 +59,8 @@ struct icmp_engine {
 	struct icmp_stats	 st;
 	uint8_t			*sendbuf;
 	uint8_t			*recvbuf;
+	icmp_send_fn		 test_send;	/* tests only */
+	void			*test_ctx;
 };
 
 struct icmp_probe {
@@ -273,7 +275,7 @@ icmp_sock_open(struct icmp_engine *e, int family)
 	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 	int one = 1, rcvbuf = 4 * 1024 * 1024;
 
-	if (s->fd != -1)
+	if (s->fd != -1 || e->test_send != NULL)
 		return 0;
 	if (s->failed_errno != 0) {
 		errno = s->failed_errno;
@@ -409,6 +411,11 @@ icmp_send_one(struct icmp_probe *p)
 		memcpy(b + 2, &ck, 2);
 	}
 	p->last_send_ms = now;
+	if (e->test_send != NULL) {
+		e->test_send(b, len, (struct sockaddr *)&p->addr, e->test_ctx);
+		e->st.sent++;
+		return;
+	}
 	if (sendto(s->fd, b, len, 0, (struct sockaddr *)&p->addr,
 	    p->addrlen) == -1) {
 		p->send_errno = errno;
@@ -559,6 +566,34 @@ icmp_read_errqueue(struct icmp_engine *e, struct icmp_sock *s, int family)
 	}
 }
 
+void
+icmp_engine_set_sender(struct icmp_engine *e, icmp_send_fn fn, void *ctx,
+    int raw)
+{
+	e->test_send = fn;
+	e->test_ctx = ctx;
+	e->s4.raw = e->s6.raw = raw;
+}
+
+void
+icmp_engine_input(struct icmp_engine *e, int family, const uint8_t *buf,
+    size_t len, const struct sockaddr *from)
+{
+	struct icmp_sock *s = family == AF_INET6 ? &e->s6 : &e->s4;
+	struct icmp_msg m;
+	int rc;
+
+	if (family == AF_INET6)
+		rc = icmp_parse6(buf, len, &m);
+	else
+		rc = icmp_parse4(buf, len, s->raw, &m);
+	if (rc == -1) {
+		e->st.malformed++;
+		return;
+	}
+	icmp_match(e, &m, from, s->raw, probe_now_ms());
+}
+
 static void
 icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -567,9 +602,8 @@ icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
 	int family = s == &e->s6 ? AF_INET6 : AF_INET;
 	struct sockaddr_storage from;
 	socklen_t fl;
-	struct icmp_msg m;
 	ssize_t n;
-	int i, rc;
+	int i;
 
 	(void)ev;
 	for (i = 0; i < RECV_BATCH; i++) {
@@ -578,16 +612,8 @@ icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
 		    (struct sockaddr *)&from, &fl);
 		if (n == -1)
 			break;
-		if (family == AF_INET6)
-			rc = icmp_parse6(e->recvbuf, (size_t)n, &m);
-		else
-			rc = icmp_parse4(e->recvbuf, (size_t)n, s->raw, &m);
-		if (rc == -1) {
-			e->st.malformed++;
-			continue;
-		}
-		icmp_match(e, &m, (struct sockaddr *)&from, s->raw,
-		    probe_now_ms());
+		icmp_engine_input(e, family, e->recvbuf, (size_t)n,
+		    (struct sockaddr *)&from);
 	}
 	if (!s->raw)
 		icmp_read_errqueue(e, s, family);
