@@ -30,7 +30,7 @@ SNMP_LIBS  := $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CFLAGS	 += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
-LDFLAGS	 += $(SAN)
+LDFLAGS	 += $(SAN) -Wl,--as-needed
 LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm
 
 LIB_SRCS = $(wildcard src/*.c probes/*.c)
@@ -49,22 +49,26 @@ deps:
 
 $(B)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libnocwatch.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(B)/nocwatch: $(B)/src/nocwatch.o $(B)/libnocwatch.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libnocwatch.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(B)/libnocwatch.a $(LDLIBS)
 
 $(B)/tests/lab/%: tests/lab/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 check: deps
 	@tools/deps.sh lab
@@ -87,6 +91,28 @@ install: all
 	install -m 755 $(B)/nocwatch $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/nocwatch/
 	install -m 644 nocwatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+# Fuzz targets (clang + libFuzzer), each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+FUZZ_CFLAGS = -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
+	      -fsanitize=fuzzer,address,undefined
+FUZZ_LIB = src/probe.c src/xmalloc.c src/log.c probes/icmp.c probes/capture.c
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+
+fuzz: deps
+	@tools/deps.sh fuzz
+	$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus-$$(basename $$t); \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+		    build-fuzz/corpus-$$(basename $$t) >$$t.log 2>&1 || \
+		    { tail -n 40 $$t.log; exit 1; }; tail -n 1 $$t.log; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1,5 +1,6 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +49,24 @@ resolve_start(struct evdns_base *dns, const char *host, int family,
     resolve_cb cb, void *arg)
 {
 	struct evutil_addrinfo hints;
-	struct resolve_req *rq = xcalloc(1, sizeof(*rq));
+	struct resolve_req *rq;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+
+	/* Numeric addresses need no resolver (and thousands are common). */
+	memset(&sin, 0, sizeof(sin));
+	if (family != AF_INET6 && inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		cb((struct sockaddr *)&sin, sizeof(sin), NULL, arg);
+		return;
+	}
+	memset(&sin6, 0, sizeof(sin6));
+	if (family != AF_INET && inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		cb((struct sockaddr *)&sin6, sizeof(sin6), NULL, arg);
+		return;
+	}
+	rq = xcalloc(1, sizeof(*rq));
 
 	rq->cb = cb;
 	rq->arg = arg;

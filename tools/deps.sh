@@ -8,6 +8,7 @@ build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
 lab="iproute2 nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
      rrdtool rrdcached tcpdump"
 bench="fping"
+fuzz="clang libclang-rt-14-dev"
 
 want=""
 for group in "$@"; do
@@ -15,6 +16,7 @@ for group in "$@"; do
 	build) want="$want $build" ;;
 	lab) want="$want $lab" ;;
 	bench) want="$want $bench" ;;
+	fuzz) want="$want $fuzz" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done
