@@ -86,11 +86,12 @@ bench: all $(LAB_TOOLS)
 	@B=$(B) bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nocwatch \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/nocwatch \
+	    $(DESTDIR)$(PREFIX)/share/nocwatch/rrd $(DESTDIR)$(PREFIX)/etc/nocwatch
 	install -m 755 $(B)/nocwatch $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/nocwatch/
-	install -m 644 nocwatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/nocwatch/
+	for f in $(wildcard rrd/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/rrd/; done
+	for f in $(wildcard etc/*.conf); do install -m 644 $$f $(DESTDIR)$(PREFIX)/etc/nocwatch/; done
 
 # Fuzz targets (clang + libFuzzer), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30

@@ -43,6 +43,12 @@ for t in "$B"/tests/test_*; do
 	run_one "unit/$(basename "$t")" 120 "$t"
 done
 
+for t in tests/cli/test_*.sh; do
+	[ -f "$t" ] || continue
+	case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac
+	run_one "cli/$(basename "$t" .sh)" 300 bash "$t"
+done
+
 if [ "${LAB:-1}" != 0 ]; then
 	for t in tests/lab/test_*.sh; do
 		case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The command line itself: help, usage errors, exit statuses, install.
+# No network at all.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+"$NOCWATCH" >/dev/null 2>&1; expect_rc "no command exits 3" 3 $?
+"$NOCWATCH" --help >/dev/null; expect_rc "--help exits 0" 0 $?
+"$NOCWATCH" bogus >/dev/null 2>&1; expect_rc "unknown command exits 3" 3 $?
+"$NOCWATCH" probe >/dev/null 2>&1; expect_rc "probe without type exits 3" 3 $?
+err=$("$NOCWATCH" probe smtp 2>&1); expect_rc "unknown probe exits 3" 3 $?
+expect_match "unknown probe said" "unknown probe 'smtp'" "$err"
+out=$("$NOCWATCH" version); expect_match "version" '^nocwatch [0-9]' "$out"
+for p in icmp tcp dns http capture; do
+	out=$("$NOCWATCH" probe $p --help); rc=$?
+	expect_rc "probe $p --help exits 0" 0 $rc
+	expect_match "probe $p --help shows usage" "^usage: nocwatch probe $p" "$out"
+	err=$("$NOCWATCH" probe $p --no-such-option x 2>&1); rc=$?
+	expect_rc "probe $p bad option exits 3" 3 $rc
+	expect_match "probe $p bad option prints usage" "usage: nocwatch probe $p" "$err"
+done
+err=$("$NOCWATCH" probe icmp 2>&1); expect_rc "icmp without target exits 3" 3 $?
+expect_match "icmp without target said" "no target given" "$err"
+err=$("$NOCWATCH" probe icmp -f /nonexistent/list 2>&1); expect_rc "missing targets file exits 3" 3 $?
+err=$("$NOCWATCH" probe icmp 'bad host!' 2>&1); expect_rc "hostile host name exits 3" 3 $?
+expect_match "hostile host name said" "not a valid host name" "$err"
+err=$("$NOCWATCH" probe tcp 127.0.0.1:-1 2>&1); expect_rc "negative port exits 3" 3 $?
+
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local B="${B:-build}" >/dev/null 2>&1
+expect_rc "make install succeeds" 0 $?
+out=$("$dest/usr/local/bin/nocwatch" version 2>&1)
+expect_match "installed binary runs" '^nocwatch ' "$out"
+[ -f "$dest/usr/local/share/doc/nocwatch/README.md" ]
+expect_rc "README installed" 0 $?
+exit 0
