@@ -8,5 +8,7 @@ int	cmd_probe_tcp(int argc, char **argv);
 int	cmd_probe_dns(int argc, char **argv);
 int	cmd_probe_http(int argc, char **argv);
 int	cmd_probe_capture(int argc, char **argv);
+int	cmd_probe_snmp(int argc, char **argv);
+int	cmd_traps(int argc, char **argv);
 
 #endif

@@ -863,8 +863,23 @@ snmp_pdu_cb(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 		    a->version != 3 ? " (down, filtered, or wrong community)" :
 		    "");
 		break;
+	case NETSNMP_CALLBACK_OP_RESEND:
+		break;		/* a retransmission: nothing ends */
+	case NETSNMP_CALLBACK_OP_SEC_ERROR:
+		if (r->kind == REQ_DISCOVER) {
+			req_complete(r, PROBE_OK, "discovered");
+			break;
+		}
+		if (pdu != NULL && pdu->command == SNMP_MSG_REPORT &&
+		    pdu->variables != NULL) {
+			why = report_reason(pdu, &o);
+			req_complete(r, PROBE_AUTH_FAILED, "SNMPv3: %s", why);
+		} else
+			req_complete(r, PROBE_AUTH_FAILED, "SNMPv3 security "
+			    "error: wrong user, passphrase or protocol");
+		break;
 	default:
-		req_complete(r, PROBE_ERROR, "send failed: %s",
+		req_complete(r, PROBE_ERROR, "send failed (%d): %s", op,
 		    snmp_api_errstring(a->ss->s_snmp_errno));
 		break;
 	}

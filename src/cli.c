@@ -136,14 +136,26 @@ cli_perfdata(const struct cli_common *c, const struct probe_result *r)
 	for (i = 0; i < r->nvalues; i++) {
 		v = &r->values[i];
 		printf(" %s=%g%s", v->name, v->value, v->unit);
-		if (c->time_key && strcmp(v->name, c->time_key) == 0)
-			printf(";%g;%g", c->have_warn && c->warn.has_time ?
-			    c->warn.time_ms : 0, c->have_crit &&
-			    c->crit.has_time ? c->crit.time_ms : 0);
-		else if (c->pct_key && strcmp(v->name, c->pct_key) == 0)
-			printf(";%g;%g", c->have_warn && c->warn.has_pct ?
-			    c->warn.pct : 0, c->have_crit && c->crit.has_pct ?
-			    c->crit.pct : 0);
+		/* Warning and critical levels, left empty when not set. */
+		if (c->time_key && strcmp(v->name, c->time_key) == 0 &&
+		    ((c->have_warn && c->warn.has_time) ||
+		    (c->have_crit && c->crit.has_time))) {
+			printf(";");
+			if (c->have_warn && c->warn.has_time)
+				printf("%g", c->warn.time_ms);
+			printf(";");
+			if (c->have_crit && c->crit.has_time)
+				printf("%g", c->crit.time_ms);
+		} else if (c->pct_key && strcmp(v->name, c->pct_key) == 0 &&
+		    ((c->have_warn && c->warn.has_pct) ||
+		    (c->have_crit && c->crit.has_pct))) {
+			printf(";");
+			if (c->have_warn && c->warn.has_pct)
+				printf("%g", c->warn.pct);
+			printf(";");
+			if (c->have_crit && c->crit.has_pct)
+				printf("%g", c->crit.pct);
+		}
 	}
 }
 

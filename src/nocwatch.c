@@ -14,11 +14,12 @@
 static const char main_usage[] =
 "usage: nocwatch command [arguments]\n"
 "commands:\n"
-"  probe icmp|tcp|dns|http|capture ...   run one probe now (see --help)\n"
+"  probe icmp|tcp|dns|http|capture|snmp ...  run one probe now (--help)\n"
+"  traps listen [ADDR:]PORT              print SNMP traps as they arrive\n"
 "  version                               print the version\n";
 
 static const char probe_usage[] =
-"usage: nocwatch probe icmp|tcp|dns|http|capture [options] ...\n"
+"usage: nocwatch probe icmp|tcp|dns|http|capture|snmp [options] ...\n"
 "  nocwatch probe TYPE --help   describes each probe\n";
 
 int
@@ -33,6 +34,7 @@ cmd_probe(int argc, char **argv)
 		{ "dns", cmd_probe_dns },
 		{ "http", cmd_probe_http },
 		{ "capture", cmd_probe_capture },
+		{ "snmp", cmd_probe_snmp },
 	};
 	size_t i;
 
