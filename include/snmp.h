@@ -70,6 +70,8 @@ struct snmp_engine_stats {
 	unsigned long long	requests, responses, timeouts, errors, malformed;
 };
 
+/* Initialise net-snmp once: no MIB files, no config or state on disk. */
+void	snmp_library_init(void);
 /* One engine per event base; initialises net-snmp without MIB files. */
 struct snmp_engine *snmp_engine_new(struct event_base *);
 /* Every agent must have been closed. */

@@ -107,8 +107,8 @@ snmp_log_cb(int major, int minor, void *server, void *client)
 	return 0;
 }
 
-static void
-snmp_lib_init(void)
+void
+snmp_library_init(void)
 {
 	if (netsnmp_ready)
 		return;
@@ -194,7 +194,7 @@ snmp_engine_new(struct event_base *base)
 	struct snmp_engine *e = xcalloc(1, sizeof(*e));
 	struct rlimit rl;
 
-	snmp_lib_init();
+	snmp_library_init();
 	/* One socket per agent: allow as many as the hard limit does. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
