@@ -20,13 +20,15 @@
 #include "parse.h"
 #include "resolve.h"
 #include "secret.h"
+#include "targets.h"
 #include "snmp.h"
 
 static const char snmp_usage[] =
 "usage: nocwatch probe snmp [-v 1|2c|3] [--community-file FILE]\n"
 "           [-u user -l level -a auth -x priv --secrets FILE] [-n context]\n"
 "           [-t timeout] [-r retries] [--expect N] [-w N] [-c N] [--json]\n"
-"           host[:port] {oid|name ... | --walk oid | --table name}\n"
+"           {host[:port] | -f file} {oid|name ... | --walk oid | --table name}\n"
+"  -f FILE           many agents, one per line, all asked at once (GET only)\n"
 "  oid|name          numeric (1.3.6.1.2.1.1.5.0) or built-in (sysName.0,\n"
 "                    ifOperStatus.3, upsOutputSource.0); --list names them\n"
 "  --walk OID        every object under OID (GETBULK; GETNEXT for v1)\n"
@@ -50,16 +52,24 @@ struct snmp_cli {
 	struct cli_common	*common;
 	struct event_base	*base;
 	struct snmp_engine	*eng;
-	struct snmp_agent	*agent;
 	struct snmp_agent_params ap;
 	struct snmp_oid		*oids;
 	size_t			 noids;
-	const char		*target;
+	size_t			 remaining;
 	enum snmp_mode		 mode;
 	struct snmp_oid		 root;
 	const char		*table;
 	int			 have_expect;
 	long long		 expect;
+};
+
+/* One agent asked, from the command line or a -f file. */
+struct snmp_target {
+	struct snmp_cli		*sc;
+	const char		*target;	/* as given */
+	char			 host[256];
+	int			 port;
+	struct snmp_agent	*agent;
 };
 
 static void
@@ -70,15 +80,15 @@ vb_name(const struct snmp_vb *vb, char *buf, size_t len)
 
 /* Turn an SNMP response into the common result (outcome, values). */
 static void
-snmp_cli_result(struct snmp_cli *sc, const struct snmp_response *res,
-    struct probe_result *r)
+snmp_cli_result(struct snmp_cli *sc, const char *target,
+    const struct snmp_response *res, struct probe_result *r)
 {
 	char name[160], val[200];
 	double num;
 	size_t i;
 	int have_first = 0;
 
-	probe_result_init(r, sc->target);
+	probe_result_init(r, target);
 	probe_result_set(r, res->outcome, "%s", res->detail);
 	r->elapsed_ms = res->rtt_ms;
 	probe_result_add(r, "rtt_ms", "ms", res->rtt_ms);
@@ -110,8 +120,8 @@ snmp_cli_result(struct snmp_cli *sc, const struct snmp_response *res,
 }
 
 static void
-print_json(const struct snmp_cli *sc, const struct snmp_response *res,
-    const struct probe_result *r, enum plugin_status st)
+print_json(const struct snmp_response *res, const struct probe_result *r,
+    enum plugin_status st)
 {
 	json_t *o = json_object(), *vals = json_array();
 	char name[160], num[600], val[600];
@@ -119,7 +129,7 @@ print_json(const struct snmp_cli *sc, const struct snmp_response *res,
 	size_t i;
 	char *s;
 
-	json_object_set_new(o, "target", json_string(sc->target));
+	json_object_set_new(o, "target", json_string(r->target));
 	json_object_set_new(o, "outcome",
 	    json_string(probe_outcome_name(r->outcome)));
 	json_object_set_new(o, "status", json_string(plugin_status_name(st)));
@@ -225,21 +235,34 @@ print_table(const struct snmp_cli *sc, const struct snmp_response *res)
 }
 
 static void
+snmp_cli_finish(struct snmp_target *t)
+{
+	struct snmp_cli *sc = t->sc;
+
+	/* Closing from inside the callback is allowed by the engine. */
+	snmp_agent_close(t->agent);
+	t->agent = NULL;
+	if (--sc->remaining == 0)
+		event_base_loopexit(sc->base, NULL);
+}
+
+static void
 snmp_cli_done(const struct snmp_response *res, void *arg)
 {
-	struct snmp_cli *sc = arg;
+	struct snmp_target *t = arg;
+	struct snmp_cli *sc = t->sc;
 	struct probe_result r;
 	enum plugin_status st;
 	char name[160], val[600], summary[1024] = "";
 	size_t i, off = 0;
 
-	snmp_cli_result(sc, res, &r);
+	snmp_cli_result(sc, t->target, res, &r);
 	st = cli_status(sc->common, &r);
 	if (sc->common->json) {
-		print_json(sc, res, &r, st);
+		print_json(res, &r, st);
 		if (st > sc->common->worst)
 			sc->common->worst = st;
-		event_base_loopexit(sc->base, NULL);
+		snmp_cli_finish(t);
 		return;
 	}
 	if (sc->mode == MODE_GET && res->outcome == PROBE_OK)
@@ -254,7 +277,6 @@ snmp_cli_done(const struct snmp_response *res, void *arg)
 	else if (res->outcome == PROBE_OK)
 		snprintf(summary, sizeof(summary), "%zu objects%s",
 		    res->nvb, res->truncated ? " (cut at the row limit)" : "");
-	sc->common->single = sc->mode == MODE_GET;
 	cli_report(sc->common, &r, summary);
 	if (sc->mode == MODE_WALK)
 		for (i = 0; i < res->nvb; i++) {
@@ -265,14 +287,16 @@ snmp_cli_done(const struct snmp_response *res, void *arg)
 		}
 	else if (sc->mode == MODE_TABLE && res->outcome == PROBE_OK)
 		print_table(sc, res);
-	event_base_loopexit(sc->base, NULL);
+	fflush(stdout);
+	snmp_cli_finish(t);
 }
 
 static void
 snmp_cli_resolved(const struct sockaddr *sa, socklen_t len, const char *why,
     void *arg)
 {
-	struct snmp_cli *sc = arg;
+	struct snmp_target *t = arg;
+	struct snmp_cli *sc = t->sc;
 	struct snmp_response res;
 	char addr[INET6_ADDRSTRLEN], err[256];
 	const void *a;
@@ -282,7 +306,7 @@ snmp_cli_resolved(const struct sockaddr *sa, socklen_t len, const char *why,
 	if (sa == NULL) {
 		res.outcome = PROBE_DNS_FAILURE;
 		snprintf(res.detail, sizeof(res.detail), "%s", why);
-		snmp_cli_done(&res, sc);
+		snmp_cli_done(&res, t);
 		return;
 	}
 	a = sa->sa_family == AF_INET6 ?
@@ -290,17 +314,18 @@ snmp_cli_resolved(const struct sockaddr *sa, socklen_t len, const char *why,
 	    (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
 	inet_ntop(sa->sa_family, a, addr, sizeof(addr));
 	sc->ap.host = addr;
-	if ((sc->agent = snmp_agent_open(sc->eng, &sc->ap, err,
+	sc->ap.port = t->port;
+	if ((t->agent = snmp_agent_open(sc->eng, &sc->ap, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "nocwatch: %s\n", err);
 		sc->common->worst = STATUS_UNKNOWN;
-		event_base_loopexit(sc->base, NULL);
+		snmp_cli_finish(t);
 		return;
 	}
 	if (sc->mode == MODE_GET)
-		snmp_get(sc->agent, sc->oids, sc->noids, snmp_cli_done, sc);
+		snmp_get(t->agent, sc->oids, sc->noids, snmp_cli_done, t);
 	else
-		snmp_walk(sc->agent, &sc->root, 0, snmp_cli_done, sc);
+		snmp_walk(t->agent, &sc->root, 0, snmp_cli_done, t);
 }
 
 static void
@@ -424,12 +449,14 @@ cmd_probe_snmp(int argc, char **argv)
 	struct snmp_oid oids[64];
 	struct evdns_base *dns;
 	const struct oid_def *d;
-	char err[256], host[256];
+	struct targets tg = { 0 };
+	struct snmp_target *ts;
+	char err[256];
 	const char *walk = NULL;
-	size_t n = 0;
-	int ch, port;
+	size_t n = 0, i;
+	int ch;
 
-	while ((ch = getopt_long(argc, argv, "v:u:l:a:x:n:t:r:w:c:h", longopts,
+	while ((ch = getopt_long(argc, argv, "v:u:l:a:x:n:t:r:w:c:f:h", longopts,
 	    NULL)) != -1) {
 		if (cli_common_opt(&common, ch, optarg, snmp_usage) ||
 		    snmp_cli_opt(&o, ch, optarg))
@@ -452,6 +479,13 @@ cmd_probe_snmp(int argc, char **argv)
 		case 'L':
 			sc.mode = MODE_LIST;
 			break;
+		case 'f':
+			if (targets_load(&tg, optarg, err, sizeof(err)) == -1)
+				cli_usage_error(snmp_usage, "-f: %s", err);
+			if (tg.n == 0)
+				cli_usage_error(snmp_usage, "-f: no agent in %s",
+				    optarg);
+			break;
 		default:
 			cli_usage_error(snmp_usage, "unknown option");
 		}
@@ -460,12 +494,21 @@ cmd_probe_snmp(int argc, char **argv)
 		list_catalogue();
 		return 0;
 	}
-	if (optind >= argc)
-		cli_usage_error(snmp_usage, "no agent given");
-	sc.target = argv[optind++];
-	if (parse_hostport(sc.target, host, sizeof(host), &port, 161, err,
-	    sizeof(err)) == -1)
-		cli_usage_error(snmp_usage, "%s", err);
+	if (tg.n == 0) {
+		if (optind >= argc)
+			cli_usage_error(snmp_usage, "no agent given");
+		targets_add(&tg, argv[optind++]);
+	} else if (sc.mode != MODE_GET)
+		cli_usage_error(snmp_usage, "-f goes with a GET, not with "
+		    "--walk or --table");
+	ts = calloc(tg.n, sizeof(*ts));
+	for (i = 0; i < tg.n; i++) {
+		ts[i].sc = &sc;
+		ts[i].target = tg.v[i];
+		if (parse_hostport(tg.v[i], ts[i].host, sizeof(ts[i].host),
+		    &ts[i].port, 161, err, sizeof(err)) == -1)
+			cli_usage_error(snmp_usage, "%s: %s", tg.v[i], err);
+	}
 	if (sc.mode == MODE_WALK &&
 	    oid_parse(walk, &sc.root, err, sizeof(err)) == -1)
 		cli_usage_error(snmp_usage, "--walk: %s", err);
@@ -489,16 +532,23 @@ cmd_probe_snmp(int argc, char **argv)
 	snmp_cli_creds(&o);
 	cli_loop_new(&sc.base, &dns);
 	sc.eng = snmp_engine_new(sc.base);
-	sc.ap.port = port;
 	sc.ap.creds = &o.creds;
 	sc.ap.timeout_ms = o.timeout_ms;
 	sc.ap.retries = o.retries;
 	sc.oids = oids;
 	sc.noids = n;
+	common.single = tg.n == 1 && sc.mode == MODE_GET;
+	sc.remaining = tg.n;
 	/* net-snmp would resolve a name by blocking: resolve it here first. */
-	resolve_start(dns, host, AF_UNSPEC, snmp_cli_resolved, &sc);
-	event_base_dispatch(sc.base);
-	snmp_agent_close(sc.agent);
+	for (i = 0; i < tg.n; i++)
+		resolve_start(dns, ts[i].host, AF_UNSPEC, snmp_cli_resolved,
+		    &ts[i]);
+	if (sc.remaining > 0)
+		event_base_dispatch(sc.base);
+	for (i = 0; i < tg.n; i++)
+		snmp_agent_close(ts[i].agent);
+	free(ts);
+	targets_free(&tg);
 	snmp_engine_free(sc.eng);
 	evdns_base_free(dns, 0);
 	event_base_free(sc.base);
