@@ -171,3 +171,13 @@ lab_teardown_etc() {
 	local d
 	for d in "${LAB_ETC[@]}"; do rm -rf "$d"; done
 }
+
+# lab_wait_udp HOST ADDR PORT: wait (bounded) until HOST listens on ADDR:PORT.
+lab_wait_udp() {
+	local i
+	for i in $(seq 1 50); do
+		[ -n "$(lab_exec "$1" ss -Hnlu "src $2:$3" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -121,6 +121,7 @@ lab_exec farm nft add table inet lab
 lab_exec farm nft add chain inet lab input '{ type filter hook input priority 0; }'
 lab_exec farm nft add rule inet lab input ip daddr 198.18.1.99 drop
 lab_wait_snmp noc 198.18.1.50 labread || fail "farm agents start" "no answer"
+lab_wait_udp farm 198.18.1.98 161 || fail "slow relay starts" "not listening"
 printf '198.18.1.99\n198.18.1.98\n' >>"$LAB_DIR/agents"
 start=$(date +%s%N)
 out=$(probe --json -t 5s -r 0 -f "$LAB_DIR/agents" sysUpTime.0)
