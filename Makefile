@@ -97,21 +97,24 @@ install: all
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS = -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
 	      -fsanitize=fuzzer,address,undefined
-FUZZ_LIB = src/probe.c src/xmalloc.c src/log.c probes/icmp.c probes/capture.c
+FUZZ_LIB = src/probe.c src/xmalloc.c src/log.c src/escape.c src/oids.c \
+	   src/snmpval.c src/trap.c probes/icmp.c probes/capture.c probes/snmp.c
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) $(SNMP_LIBS) -lm
 
 fuzz: deps
 	@tools/deps.sh fuzz
 	$(MAKE) --no-print-directory $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build-fuzz/corpus-$$(basename $$t); \
+		seeds=tests/fuzz/seeds/$$(basename $$t | sed 's/^fuzz_//'); \
+		[ -d $$seeds ] || seeds=; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-		    build-fuzz/corpus-$$(basename $$t) >$$t.log 2>&1 || \
+		    build-fuzz/corpus-$$(basename $$t) $$seeds >$$t.log 2>&1 || \
 		    { tail -n 40 $$t.log; exit 1; }; tail -n 1 $$t.log; \
 	done
 
