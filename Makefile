@@ -81,7 +81,12 @@ asan:
 unit: $(UNIT_BINS)
 	@B=$(B) LAB=0 tests/run.sh
 
-bench: all $(LAB_TOOLS)
+$(B)/bench/%: bench/%.c $(B)/libnocwatch.a
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnocwatch.a $(LDLIBS)
+
+bench: all $(LAB_TOOLS) $(B)/bench/snmp_rate
 	@tools/deps.sh bench
 	@B=$(B) bench/run.sh
 

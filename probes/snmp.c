@@ -77,6 +77,7 @@ struct snmp_agent {
 	enum v3_state		 v3;
 	char			 peer[300];
 	char			 host[256];
+	int			 closing;
 };
 
 struct snmp_engine {
@@ -445,6 +446,12 @@ snmp_agent_close(struct snmp_agent *a)
 
 	if (a == NULL)
 		return;
+	/*
+	 * snmp_sess_close calls back (timed out) for every request still
+	 * pending: they must still exist then, and be ignored.
+	 */
+	a->closing = 1;
+	snmp_sess_close(a->sess);
 	while ((r = TAILQ_FIRST(&a->queue)) != NULL) {
 		TAILQ_REMOVE(&a->queue, r, entry);
 		req_free(r);
@@ -458,8 +465,6 @@ snmp_agent_close(struct snmp_agent *a)
 			r->agent = NULL;	/* flushed without a callback */
 	event_free(a->rd);
 	event_free(a->timer);
-	/* Frees net-snmp's pending requests without calling us back. */
-	snmp_sess_close(a->sess);
 	free(a);
 }
 
@@ -833,7 +838,7 @@ snmp_pdu_cb(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 
 	(void)s;
 	(void)reqid;
-	if (r == NULL || r->done)
+	if (r == NULL || r->done || r->agent == NULL || r->agent->closing)
 		return 1;
 	a = r->agent;
 	switch (op) {
