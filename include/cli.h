@@ -48,6 +48,12 @@ enum plugin_status cli_status(const struct cli_common *,
  */
 void	cli_report(struct cli_common *, const struct probe_result *,
 	    const char *summary);
+struct json_t;
+struct snmp_vb;
+/* Print a JSON object on one line (ASCII-safe) and release it. */
+void	cli_json_print(struct json_t *);
+/* One varbind as {name, oid, type, value, display}; strings escaped. */
+struct json_t *cli_vb_json(const struct snmp_vb *);
 /* A new event base and a DNS base reading /etc/resolv.conf. */
 void	cli_loop_new(struct event_base **, struct evdns_base **);
 /* Format a value in ms with sensible precision into buf. */

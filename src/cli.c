@@ -10,6 +10,9 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "escape.h"
+#include "oids.h"
+#include "snmpval.h"
 #include "log.h"
 
 void
@@ -94,7 +97,6 @@ cli_report_json(const struct probe_result *r, enum plugin_status st)
 	char ts[64];
 	struct tm tm;
 	size_t i;
-	char *s;
 
 	gmtime_r(&r->started.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -117,13 +119,50 @@ cli_report_json(const struct probe_result *r, enum plugin_status st)
 		    json_integer((json_int_t)v) : json_real(v));
 	}
 	json_object_set_new(o, "values", vals);
+	cli_json_print(o);
+}
+
+void
+cli_json_print(json_t *o)
+{
 	/* jansson escapes control characters and non-ASCII safely. */
-	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_REAL_PRECISION(9));
+
 	if (s != NULL) {
 		puts(s);
 		free(s);
 	}
 	json_decref(o);
+}
+
+json_t *
+cli_vb_json(const struct snmp_vb *vb)
+{
+	json_t *v = json_object();
+	char name[160], buf[600];
+	double d;
+
+	json_object_set_new(v, "name", json_string(oid_format(&vb->name, name,
+	    sizeof(name))));
+	json_object_set_new(v, "oid", json_string(oid_format_numeric(&vb->name,
+	    buf, sizeof(buf))));
+	json_object_set_new(v, "type", json_string(snmpval_type_name(vb->type)));
+	if (vb->type == SV_INTEGER)
+		json_object_set_new(v, "value", json_integer(vb->i));
+	else if (vb->type == SV_FLOAT || vb->type == SV_DOUBLE)
+		json_object_set_new(v, "value", json_real(vb->d));
+	else if (snmpval_number(vb, &d))
+		json_object_set_new(v, "value", json_integer((json_int_t)vb->u));
+	else if (vb->type == SV_STRING)
+		json_object_set_new(v, "value", json_string(str_escape(buf,
+		    sizeof(buf), vb->str, vb->len)));
+	else
+		json_object_set_new(v, "value", json_string(snmpval_format(vb,
+		    buf, sizeof(buf))));
+	json_object_set_new(v, "display", json_string(snmpval_format(vb, buf,
+	    sizeof(buf))));
+	return v;
 }
 
 static void

@@ -124,10 +124,7 @@ print_json(const struct snmp_response *res, const struct probe_result *r,
     enum plugin_status st)
 {
 	json_t *o = json_object(), *vals = json_array();
-	char name[160], num[600], val[600];
-	double d;
 	size_t i;
-	char *s;
 
 	json_object_set_new(o, "target", json_string(r->target));
 	json_object_set_new(o, "outcome",
@@ -135,41 +132,10 @@ print_json(const struct snmp_response *res, const struct probe_result *r,
 	json_object_set_new(o, "status", json_string(plugin_status_name(st)));
 	json_object_set_new(o, "detail", json_string(r->detail));
 	json_object_set_new(o, "rtt_ms", json_real(res->rtt_ms));
-	for (i = 0; i < res->nvb; i++) {
-		const struct snmp_vb *vb = &res->vb[i];
-		json_t *v = json_object();
-
-		vb_name(vb, name, sizeof(name));
-		json_object_set_new(v, "name", json_string(name));
-		json_object_set_new(v, "oid", json_string(
-		    oid_format_numeric(&vb->name, num, sizeof(num))));
-		json_object_set_new(v, "type",
-		    json_string(snmpval_type_name(vb->type)));
-		if (vb->type == SV_INTEGER)
-			json_object_set_new(v, "value", json_integer(vb->i));
-		else if (snmpval_number(vb, &d) && vb->type != SV_FLOAT &&
-		    vb->type != SV_DOUBLE)
-			json_object_set_new(v, "value",
-			    json_integer((json_int_t)vb->u));
-		else if (snmpval_number(vb, &d))
-			json_object_set_new(v, "value", json_real(d));
-		else if (vb->type == SV_STRING)
-			/* Escaped, so the JSON stays valid and inert. */
-			json_object_set_new(v, "value", json_string(str_escape(
-			    val, sizeof(val), vb->str, vb->len)));
-		else
-			json_object_set_new(v, "value", json_string(
-			    snmpval_format(vb, val, sizeof(val))));
-		json_object_set_new(v, "display", json_string(
-		    snmpval_format(vb, val, sizeof(val))));
-		json_array_append_new(vals, v);
-	}
+	for (i = 0; i < res->nvb; i++)
+		json_array_append_new(vals, cli_vb_json(&res->vb[i]));
 	json_object_set_new(o, "values", vals);
-	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (s != NULL)
-		puts(s);
-	free(s);
-	json_decref(o);
+	cli_json_print(o);
 }
 
 /* Print a walked table as rows (indexes) and columns. */

@@ -37,12 +37,11 @@ static void
 traps_print_json(const struct trap *t)
 {
 	json_t *o = json_object(), *vbs = json_array();
-	char name[160], val[512], num[600];
+	char name[160], num[600];
 	char ts[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t i;
-	char *s;
 
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -59,23 +58,10 @@ traps_print_json(const struct trap *t)
 	if (t->if_index >= 0)
 		json_object_set_new(o, "if_index", json_integer(t->if_index));
 	json_object_set_new(o, "uptime", json_integer(t->uptime));
-	for (i = 0; i < t->nvb; i++) {
-		json_t *v = json_object();
-
-		json_object_set_new(v, "name", json_string(
-		    oid_format(&t->vb[i].name, name, sizeof(name))));
-		json_object_set_new(v, "type", json_string(
-		    snmpval_type_name(t->vb[i].type)));
-		json_object_set_new(v, "value", json_string(
-		    snmpval_format(&t->vb[i], val, sizeof(val))));
-		json_array_append_new(vbs, v);
-	}
+	for (i = 0; i < t->nvb; i++)
+		json_array_append_new(vbs, cli_vb_json(&t->vb[i]));
 	json_object_set_new(o, "varbinds", vbs);
-	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (s != NULL)
-		puts(s);
-	free(s);
-	json_decref(o);
+	cli_json_print(o);
 }
 
 static void
