@@ -44,7 +44,9 @@ struct trap {
 };
 
 struct trap_auth {
-	const char	*const *communities;	/* accepted v1/v2c communities */
+	/* Accepted v1/v2c communities: "NAME" from anywhere, or
+	 * "NAME from ADDR[/LEN]" from that source only. */
+	const char	*const *communities;
 	size_t		 ncommunities;
 	const char	*const *v3_users;	/* net-snmp createUser lines */
 	size_t		 nv3_users;

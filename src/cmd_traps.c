@@ -20,7 +20,8 @@ static const char traps_usage[] =
 "usage: nocwatch traps listen [addr:]port [--json] [--community-file FILE]\n"
 "           [--v3-users FILE] [-c count] [-t seconds]\n"
 "  port               UDP port (162 needs root); addr 0.0.0.0 by default\n"
-"  --community-file   accepted communities, one per line (default:\n"
+"  --community-file   accepted communities, one per line: COMMUNITY, or\n"
+"                     COMMUNITY from ADDR[/LEN] for one source (default:\n"
 "                     $NOCWATCH_COMMUNITY, else 'public'); others are counted\n"
 "                     and dropped\n"
 "  --v3-users FILE    SNMPv3 users, one per line in net-snmp's createUser form:\n"
@@ -84,6 +85,26 @@ traps_cb(const struct trap *t, void *arg)
 		event_base_loopexit(tc->base, NULL);
 }
 
+/* Every non-empty, non-comment line of path. */
+static int
+read_lines(const char *path, struct targets *out, char *err, size_t errlen)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot read %s", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0' && line[0] != '#')
+			targets_add(out, line);
+	}
+	fclose(f);
+	return 0;
+}
+
 static void
 traps_stop(evutil_socket_t fd, short ev, void *arg)
 {
@@ -114,8 +135,6 @@ cmd_traps(int argc, char **argv)
 	double secs = 0;
 	long long v;
 	int ch, port;
-	FILE *f;
-	char line[512];
 
 	if (argc < 2 || strcmp(argv[1], "listen") != 0) {
 		fputs(traps_usage, argc >= 2 && strcmp(argv[1], "--help") == 0 ?
@@ -135,23 +154,13 @@ cmd_traps(int argc, char **argv)
 			fputs(traps_usage, stdout);
 			return 0;
 		case 'C':
-			if (targets_load(&comms, optarg, err, sizeof(err)) == 0 &&
+			if (read_lines(optarg, &comms, err, sizeof(err)) == 0 &&
 			    comms.n == 0)
 				snprintf(err, sizeof(err), "no community in %s",
 				    optarg);
 			break;
 		case 'U':
-			if ((f = fopen(optarg, "r")) == NULL) {
-				snprintf(err, sizeof(err), "cannot read %s",
-				    optarg);
-				break;
-			}
-			while (fgets(line, sizeof(line), f) != NULL) {
-				line[strcspn(line, "\r\n")] = '\0';
-				if (line[0] != '\0' && line[0] != '#')
-					targets_add(&users, line);
-			}
-			fclose(f);
+			read_lines(optarg, &users, err, sizeof(err));
 			break;
 		case 'c':
 			if (parse_int(optarg, 1, 1000000000, &v, err,
@@ -186,6 +195,7 @@ cmd_traps(int argc, char **argv)
 		targets_add(&comms, (env = getenv("NOCWATCH_COMMUNITY")) ?
 		    env : "public");
 	auth.communities = (const char *const *)comms.v;
+	/* comms and users are freed once the listener has copied them. */
 	auth.ncommunities = comms.n;
 	auth.v3_users = (const char *const *)users.v;
 	auth.nv3_users = users.n;

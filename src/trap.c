@@ -22,12 +22,20 @@
 #include "trap.h"
 #include "xmalloc.h"
 
+/* An accepted community, from any source or from one address range. */
+struct trap_community {
+	char		*name;
+	int		 family;	/* 0: any source */
+	uint8_t		 addr[16];
+	int		 prefix;
+};
+
 struct trap_listener {
 	struct event_base	*base;
 	void			*sess;
 	int			 fd;
 	struct event		*rd;
-	char			**communities;
+	struct trap_community	*communities;
 	size_t			 ncommunities;
 	trap_cb			 cb;
 	void			*arg;
@@ -267,18 +275,81 @@ source_string(const netsnmp_pdu *pdu, char *buf, size_t len)
 	inet_ntop(sa->sa_family, a, buf, (socklen_t)len);
 }
 
+/* "NAME" or "NAME from ADDR[/LEN]" into c; -1 on a bad line. */
+static int
+community_parse(const char *line, struct trap_community *c)
+{
+	char name[256], addr[64], extra[8];
+	char *slash;
+	int n, max;
+
+	memset(c, 0, sizeof(*c));
+	n = sscanf(line, "%255s from %63s %7s", name, addr, extra);
+	if (n == 1 && strstr(line, " from") == NULL) {
+		c->name = xstrdup(name);
+		return 0;
+	}
+	if (n != 2)
+		return -1;
+	c->prefix = -1;
+	if ((slash = strchr(addr, '/')) != NULL) {
+		*slash = '\0';
+		c->prefix = atoi(slash + 1);
+	}
+	if (inet_pton(AF_INET, addr, c->addr) == 1)
+		c->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, c->addr) == 1)
+		c->family = AF_INET6;
+	else
+		return -1;
+	max = c->family == AF_INET ? 32 : 128;
+	if (c->prefix < 0)
+		c->prefix = max;
+	if (c->prefix > max)
+		return -1;
+	c->name = xstrdup(name);
+	return 0;
+}
+
+static int
+source_matches(const struct trap_community *c, const netsnmp_pdu *pdu)
+{
+	const struct sockaddr *sa = pdu->transport_data;
+	const uint8_t *a;
+	int bits = c->prefix, i;
+
+	if (c->family == 0)
+		return 1;
+	if (sa == NULL || sa->sa_family != c->family)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		a = (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else
+		a = (const uint8_t *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	for (i = 0; bits > 0; i++, bits -= 8) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] & mask) != (c->addr[i] & mask))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 community_ok(const struct trap_listener *l, const netsnmp_pdu *pdu)
 {
+	const struct trap_community *c;
 	size_t i;
 
 	if (pdu->version == SNMP_VERSION_3)
 		return 1;	/* USM authenticated it, or dropped it */
-	for (i = 0; i < l->ncommunities; i++)
-		if (pdu->community_len == strlen(l->communities[i]) &&
-		    memcmp(pdu->community, l->communities[i],
-		    pdu->community_len) == 0)
+	for (i = 0; i < l->ncommunities; i++) {
+		c = &l->communities[i];
+		if (pdu->community_len == strlen(c->name) &&
+		    memcmp(pdu->community, c->name, pdu->community_len) == 0 &&
+		    source_matches(c, pdu))
 			return 1;
+	}
 	return 0;
 }
 
@@ -392,10 +463,16 @@ trap_listen(struct event_base *base, const char *where,
 	l->base = base;
 	l->cb = cb;
 	l->arg = arg;
-	l->ncommunities = auth->ncommunities;
-	l->communities = xcalloc(auth->ncommunities + 1, sizeof(char *));
-	for (i = 0; i < auth->ncommunities; i++)
-		l->communities[i] = xstrdup(auth->communities[i]);
+	l->communities = xcalloc(auth->ncommunities + 1,
+	    sizeof(*l->communities));
+	for (i = 0; i < auth->ncommunities; i++, l->ncommunities++)
+		if (community_parse(auth->communities[i],
+		    &l->communities[i]) == -1) {
+			snprintf(err, errlen, "community rule %zu: expected "
+			    "'COMMUNITY' or 'COMMUNITY from ADDR[/LEN]'", i + 1);
+			trap_listener_free(l);
+			return NULL;
+		}
 	snmp_sess_init(&s);
 	s.peername = SNMP_DEFAULT_PEERNAME;
 	s.version = SNMP_DEFAULT_VERSION;
@@ -433,7 +510,7 @@ trap_listener_free(struct trap_listener *l)
 	if (l->sess != NULL)
 		snmp_sess_close(l->sess);
 	for (i = 0; i < l->ncommunities; i++)
-		free(l->communities[i]);
+		free(l->communities[i].name);
 	free(l->communities);
 	free(l);
 }

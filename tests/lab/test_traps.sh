@@ -19,7 +19,9 @@ notificationEvent linkUpTrap .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.
 monitor -r 1 -e linkDownTrap linkDown .1.3.6.1.2.1.2.2.1.8 == 2
 monitor -r 1 -e linkUpTrap linkUp .1.3.6.1.2.1.2.2.1.8 != 2
 CONF
-printf 'labtrap\n' >"$LAB_DIR/communities"
+# labtrap only from site1's range and from the core router: site2 using
+# the same community is refused (communities are checked per source).
+printf '# trap communities\nlabtrap from 203.0.113.0/30\nlabtrap from 198.51.100.2\n' >"$LAB_DIR/communities"
 echo '-e 0x8000000001020304 trapv3 SHA-256 trap-auth-pass AES trap-priv-pass' >"$LAB_DIR/v3users"
 lab_bg noc "$NOCWATCH" traps listen 198.51.100.1:9162 --json -t 40 \
     --community-file "$LAB_DIR/communities" --v3-users "$LAB_DIR/v3users" \
@@ -40,6 +42,7 @@ trap_from site1 -v2c -c labtrap $T '' .1.3.6.1.2.1.33.2.3 .1.3.6.1.2.1.33.1.6.2.
 trap_from site1 -v2c -c labtrap $T '' .1.3.6.1.2.1.33.2.4 .1.3.6.1.2.1.33.1.6.2.1.2.1 o .1.3.6.1.2.1.33.1.6.3.2
 trap_from site1 -v2c -c labtrap $T '' .1.3.6.1.4.1.14179.2.6.3.8 .1.3.6.1.4.1.14179.2.2.1.1.3.0 s 'ap-<b>hall</b>'
 trap_from site1 -v2c -c wrongcommunity $T '' .1.3.6.1.6.3.1.1.5.1
+trap_from site2 -v2c -c labtrap $T '' .1.3.6.1.6.3.1.1.5.1
 lab_exec site1 snmpinform -M /nonexistent -m '' -v2c -c labtrap -t 2 -r 0 $T '' .1.3.6.1.6.3.1.1.5.2 >/dev/null 2>&1
 expect_rc "inform acknowledged (snmpinform exits 0)" 0 $?
 trap_from site1 -v3 -e 0x8000000001020304 -u trapv3 -l authPriv -a SHA-256 -A trap-auth-pass -x AES -X trap-priv-pass $T '' .1.3.6.1.6.3.1.1.5.1
@@ -84,13 +87,22 @@ expect_match "router coldStart from its own snmpd" '"source":"198\.51\.100\.2","
 expect_match "router linkDown for the cut interface" "\"source\":\"198\\.51\\.100\\.2\",[^}]*\"event\":\"link-down\",\"if_index\":$idx," "$j"
 expect_match "router linkUp after the repair" "\"event\":\"link-up\",\"if_index\":$idx," "$j"
 n=$(grep -c '"trap":"coldStart"' "$LAB_DIR/traps.json")
-expect_range "wrong community and wrong v3 key are not delivered (coldStarts)" 2 2 "$n"
-expect_match "stats: one bad community" '1 bad community' "$(cat "$LAB_DIR/traps.err")"
+expect_range "wrong community, wrong source and wrong v3 key are not delivered (coldStarts)" 2 2 "$n"
+expect_match "stats: two bad communities (wrong name, wrong source)" ' 2 bad community' "$(cat "$LAB_DIR/traps.err")"
+if grep -q '"source":"203.0.113.6"' "$LAB_DIR/traps.json"; then
+	fail "community refused from a source it is not allowed for" "site2 trap delivered"
+else
+	pass "community refused from a source it is not allowed for"
+fi
 expect_match "stats: the bad v3 trap dropped" '[1-9][0-9]* dropped' "$(cat "$LAB_DIR/traps.err")"
 expect_match "stats: one inform acknowledged" '1 informs acknowledged' "$(cat "$LAB_DIR/traps.err")"
 
 err=$(lab_exec noc "$NOCWATCH" traps listen 99999 2>&1); rc=$?
 expect_rc "bad port exits 3" 3 $rc
+printf 'labtrap from 999.1.1.1\n' >"$LAB_DIR/badcomm"
+err=$(lab_exec noc "$NOCWATCH" traps listen --community-file "$LAB_DIR/badcomm" 198.51.100.1:9163 2>&1); rc=$?
+expect_rc "bad community rule exits 3" 3 $rc
+expect_match "bad community rule said" "community rule 1: expected" "$err"
 err=$(lab_exec noc "$NOCWATCH" traps 2>&1); rc=$?
 expect_rc "traps without listen exits 3" 3 $rc
 exit 0
