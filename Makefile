@@ -34,7 +34,7 @@ LDFLAGS	 += $(SAN) -Wl,--as-needed
 LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm
 
 LIB_SRCS = $(wildcard src/*.c probes/*.c)
-MAIN_SRCS = src/nocwatch.c
+MAIN_SRCS = src/nocwatch.c src/nocwatchd.c
 LIB_OBJS = $(patsubst %.c,$(B)/%.o,$(filter-out $(MAIN_SRCS),$(LIB_SRCS)))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -42,12 +42,12 @@ LAB_TOOLS = $(B)/tests/lab/echo_delay
 
 .PHONY: all deps check asan unit lab bench install clean fuzz
 
-all: deps $(B)/nocwatch
+all: deps $(B)/nocwatch $(B)/nocwatchd
 
 deps:
 	@tools/deps.sh build
 
-$(B)/%.o: %.c $(wildcard include/*.h)
+$(B)/%.o: %.c $(wildcard include/*.h src/*.inc)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -56,6 +56,10 @@ $(B)/libnocwatch.a: $(LIB_OBJS)
 	@$(AR) rcs $@ $^
 
 $(B)/nocwatch: $(B)/src/nocwatch.o $(B)/libnocwatch.a
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/nocwatchd: $(B)/src/nocwatchd.o $(B)/libnocwatch.a
 	@echo "  LD  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -72,7 +76,7 @@ $(B)/tests/lab/%: tests/lab/%.c
 
 check: deps
 	@tools/deps.sh lab
-	$(MAKE) --no-print-directory $(B)/nocwatch $(UNIT_BINS) $(LAB_TOOLS)
+	$(MAKE) --no-print-directory $(B)/nocwatch $(B)/nocwatchd $(UNIT_BINS) $(LAB_TOOLS)
 	@B=$(B) tests/run.sh
 
 asan:
@@ -94,6 +98,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/nocwatch \
 	    $(DESTDIR)$(PREFIX)/share/nocwatch/rrd $(DESTDIR)$(PREFIX)/etc/nocwatch
 	install -m 755 $(B)/nocwatch $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 $(B)/nocwatchd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/nocwatch/
 	for f in $(wildcard rrd/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/rrd/; done
 	for f in $(wildcard etc/*.conf); do install -m 644 $$f $(DESTDIR)$(PREFIX)/etc/nocwatch/; done

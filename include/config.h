@@ -1,0 +1,115 @@
+/*
+ * The configuration: a small language in the style of OpenBSD's relayd
+ * and bgpd, parsed into the estate model (sites, devices, links, checks).
+ *
+ *   include "secrets.conf"
+ *   ro = "labread"                        # a macro, used as $ro
+ *   template "wan-router" { snmp community $ro  check icmp { interval 5s } }
+ *   site "dc-north" { kind datacentre  tags { "north" } }
+ *   site "library" { kind remote  parent "dc-north" }
+ *   device "lib-rtr" { site "library"  address 203.0.113.2
+ *                      template "wan-router"  parent "core-north" }
+ *   link "library-fibre" { from "core-north" interface "c1"
+ *                          to "lib-rtr" interface "r1"  group "library" }
+ *
+ * Every error is collected as "file:line: message"; a configuration with
+ * any error is rejected whole, so a reload never half-applies.
+ */
+#ifndef NOCWATCH_CONFIG_H
+#define NOCWATCH_CONFIG_H
+
+#include <stddef.h>
+
+#include "snmp.h"
+#include "threshold.h"
+
+#define CONFIG_NAME_MAX		64
+#define CONFIG_MAX_ERRORS	100
+
+enum site_kind { SITE_REMOTE = 0, SITE_DATACENTRE };
+
+enum check_type {
+	CHECK_ICMP, CHECK_TCP, CHECK_DNS, CHECK_HTTP, CHECK_SNMP_METRICS,
+	CHECK_SNMP_STATUS, CHECK_PCAP, CHECK_TYPE_MAX
+};
+
+struct check_conf {
+	enum check_type	 type;
+	char		*target;	/* port, URL, name, OID or interface */
+	double		 interval_ms;
+	double		 timeout_ms;
+	int		 retries;
+	int		 has_warn, has_crit;
+	struct threshold warn, crit;
+	int		 count;		/* icmp */
+	char		*expect;	/* tcp/http/dns/snmp-status */
+	char		*server;	/* dns */
+	char		*filter;	/* pcap */
+	double		 silent_ms;	/* pcap */
+	char		**oids;		/* snmp-metrics */
+	size_t		 noids;
+	int		 line;
+	const char	*file;
+};
+
+struct site_conf {
+	char		*name;
+	enum site_kind	 kind;
+	char		*parent;	/* datacentre site, or NULL */
+	char		**tags;
+	size_t		 ntags;
+	int		 line;
+	const char	*file;
+};
+
+struct device_conf {
+	char		*name;
+	char		*site;
+	char		*address;
+	char		*parent;	/* uplink device, or NULL */
+	char		*templ;
+	int		 has_snmp;
+	struct snmp_creds snmp;
+	int		 snmp_port;
+	struct check_conf *checks;
+	size_t		 nchecks;
+	int		 line;
+	const char	*file;
+};
+
+struct link_conf {
+	char		*name;
+	char		*dev[2];
+	char		*ifname[2];
+	char		*group;		/* redundancy group, or NULL */
+	int		 line;
+	const char	*file;
+};
+
+struct config {
+	struct site_conf	*sites;
+	size_t			 nsites;
+	struct device_conf	*devices;	/* templates applied */
+	size_t			 ndevices;
+	struct device_conf	*templates;
+	size_t			 ntemplates;
+	struct link_conf	*links;
+	size_t			 nlinks;
+	char			**files;	/* every file read, for messages */
+	size_t			 nfiles;
+	char			*errors[CONFIG_MAX_ERRORS];
+	size_t			 nerrors;
+};
+
+/*
+ * Parse path and everything it includes.  Always returns a config; it is
+ * usable only when nerrors == 0.  Free with config_free.
+ */
+struct config	*config_load(const char *path);
+void		 config_free(struct config *);
+const char	*check_type_name(enum check_type);
+const struct site_conf *config_site(const struct config *, const char *name);
+const struct device_conf *config_device(const struct config *,
+		    const char *name);
+
+#endif

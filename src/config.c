@@ -1,0 +1,572 @@
+/*
+ * Configuration parser: a lexer over a stack of files (include), macros
+ * expanded by the lexer, a recursive-descent parser that records every
+ * error as file:line and resynchronises at the end of the block, then a
+ * check of the whole model (references, ranges, cycles).
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "oids.h"
+#include "parse.h"
+#include "xmalloc.h"
+
+#define MAX_INCLUDE_DEPTH	8
+#define MAX_FILE_SIZE		(4 * 1024 * 1024)
+#define MAX_TOKEN		1024
+
+enum tok { T_EOF = 0, T_WORD, T_STRING, T_LBRACE, T_RBRACE, T_EQ, T_ERROR };
+
+struct src {
+	const char	*file;		/* owned by config->files */
+	char		*buf;
+	size_t		 len, pos;
+	int		 line;
+};
+
+struct macro {
+	char	*name;
+	char	*value;
+};
+
+struct parser {
+	struct config	*conf;
+	struct src	 stack[MAX_INCLUDE_DEPTH];
+	int		 depth;		/* -1: nothing open */
+	struct macro	*macros;
+	size_t		 nmacros;
+	enum tok	 tok;
+	char		 text[MAX_TOKEN];
+	const char	*tfile;		/* where the current token is */
+	int		 tline;
+	int		 peeked;
+	struct check_conf defaults;
+};
+
+static void
+conf_error(struct parser *p, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+conf_error(struct parser *p, const char *file, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	size_t n;
+
+	if (p->conf->nerrors >= CONFIG_MAX_ERRORS)
+		return;
+	n = (size_t)snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	p->conf->errors[p->conf->nerrors++] = xstrdup(msg);
+}
+
+#define ERR(p, ...)	conf_error(p, (p)->tfile, (p)->tline, __VA_ARGS__)
+
+static const char *
+conf_keep_file(struct config *c, const char *path)
+{
+	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(char *));
+	c->files[c->nfiles] = xstrdup(path);
+	return c->files[c->nfiles++];
+}
+
+static int
+src_push(struct parser *p, const char *path, const char *from, int fline)
+{
+	struct src *s;
+	struct stat st;
+	FILE *f;
+	int i;
+
+	for (i = 0; i <= p->depth; i++)
+		if (strcmp(p->stack[i].file, path) == 0) {
+			conf_error(p, from, fline, "include loop: %s", path);
+			return -1;
+		}
+	if (p->depth + 1 >= MAX_INCLUDE_DEPTH) {
+		conf_error(p, from, fline, "includes nested too deep");
+		return -1;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		conf_error(p, from, fline, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == -1 || st.st_size > MAX_FILE_SIZE) {
+		conf_error(p, from, fline, "%s: too large", path);
+		fclose(f);
+		return -1;
+	}
+	s = &p->stack[++p->depth];
+	s->file = conf_keep_file(p->conf, path);
+	s->buf = xmalloc((size_t)st.st_size + 1);
+	s->len = fread(s->buf, 1, (size_t)st.st_size, f);
+	s->buf[s->len] = '\0';
+	s->pos = 0;
+	s->line = 1;
+	fclose(f);
+	return 0;
+}
+
+static const char *
+macro_get(struct parser *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmacros; i++)
+		if (strcmp(p->macros[i].name, name) == 0)
+			return p->macros[i].value;
+	return NULL;
+}
+
+static int
+is_word_char(int c)
+{
+	return isalnum(c) || strchr("._-:/%,@+[]*!", c) != NULL;
+}
+
+static enum tok
+lex_string(struct parser *p, struct src *s)
+{
+	size_t n = 0;
+	int c;
+
+	s->pos++;
+	while ((c = s->buf[s->pos]) != '"') {
+		if (c == '\0' || c == '\n') {
+			ERR(p, "unterminated string");
+			return T_ERROR;
+		}
+		if (c == '\\' && (s->buf[s->pos + 1] == '"' ||
+		    s->buf[s->pos + 1] == '\\'))
+			c = s->buf[++s->pos];
+		if (n + 1 >= sizeof(p->text)) {
+			ERR(p, "string too long");
+			return T_ERROR;
+		}
+		p->text[n++] = (char)c;
+		s->pos++;
+	}
+	s->pos++;
+	p->text[n] = '\0';
+	return T_STRING;
+}
+
+static enum tok
+lex_word(struct parser *p, struct src *s, int macro)
+{
+	size_t n = 0;
+	const char *v;
+
+	while (is_word_char((unsigned char)s->buf[s->pos])) {
+		if (n + 1 >= sizeof(p->text)) {
+			ERR(p, "word too long");
+			return T_ERROR;
+		}
+		p->text[n++] = s->buf[s->pos++];
+	}
+	p->text[n] = '\0';
+	if (!macro)
+		return T_WORD;
+	if ((v = macro_get(p, p->text)) == NULL) {
+		ERR(p, "macro '%s' is not defined", p->text);
+		return T_ERROR;
+	}
+	snprintf(p->text, sizeof(p->text), "%s", v);
+	return T_STRING;
+}
+
+static enum tok
+lex(struct parser *p)
+{
+	struct src *s;
+	int c;
+
+	for (;;) {
+		if (p->depth < 0)
+			return T_EOF;
+		s = &p->stack[p->depth];
+		c = s->buf[s->pos];
+		if (c == '\0') {
+			free(s->buf);
+			p->depth--;
+			continue;
+		}
+		if (c == '\n')
+			s->line++;
+		if (isspace(c)) {
+			s->pos++;
+			continue;
+		}
+		if (c == '#') {
+			while (s->buf[s->pos] != '\0' && s->buf[s->pos] != '\n')
+				s->pos++;
+			continue;
+		}
+		if (c == '\\' && s->buf[s->pos + 1] == '\n') {
+			s->pos += 2;	/* a line continued */
+			s->line++;
+			continue;
+		}
+		break;
+	}
+	p->tfile = s->file;
+	p->tline = s->line;
+	if (c == '{' || c == '}' || c == '=') {
+		s->pos++;
+		snprintf(p->text, sizeof(p->text), "%c", c);
+		return c == '{' ? T_LBRACE : c == '}' ? T_RBRACE : T_EQ;
+	}
+	if (c == '"')
+		return lex_string(p, s);
+	if (c == '$') {
+		s->pos++;
+		return lex_word(p, s, 1);
+	}
+	if (is_word_char(c))
+		return lex_word(p, s, 0);
+	s->pos++;
+	ERR(p, "unexpected character '%c'", isprint(c) ? c : '?');
+	return T_ERROR;
+}
+
+static enum tok
+next(struct parser *p)
+{
+	if (p->peeked)
+		p->peeked = 0;
+	else
+		p->tok = lex(p);
+	return p->tok;
+}
+
+static void
+unget(struct parser *p)
+{
+	p->peeked = 1;
+}
+
+/* Skip to the end of the block we are in (depth counts braces). */
+static void
+resync(struct parser *p, int depth)
+{
+	while (p->tok != T_EOF) {
+		if (p->tok == T_LBRACE)
+			depth++;
+		else if (p->tok == T_RBRACE && --depth <= 0)
+			return;
+		next(p);
+	}
+}
+
+/* A value: a word, a string or an expanded macro.  NULL on error. */
+static char *
+value(struct parser *p, const char *what)
+{
+	enum tok t = next(p);
+
+	if (t == T_WORD || t == T_STRING)
+		return xstrdup(p->text);
+	if (t != T_ERROR)
+		ERR(p, "%s expected", what);
+	return NULL;
+}
+
+static int
+duration(struct parser *p, const char *what, double min, double max,
+    double *out)
+{
+	char *v = value(p, what), err[160];
+	int rc = -1;
+
+	if (v != NULL && parse_duration(v, 1000, min, max, out, err,
+	    sizeof(err)) == -1)
+		ERR(p, "%s: %s", what, err);
+	else if (v != NULL)
+		rc = 0;
+	free(v);
+	return rc;
+}
+
+static int
+integer(struct parser *p, const char *what, long long min, long long max,
+    int *out)
+{
+	char *v = value(p, what), err[160];
+	long long n;
+	int rc = -1;
+
+	if (v != NULL && parse_int(v, min, max, &n, err, sizeof(err)) == -1)
+		ERR(p, "%s: %s", what, err);
+	else if (v != NULL) {
+		*out = (int)n;
+		rc = 0;
+	}
+	free(v);
+	return rc;
+}
+
+static int
+expect_lbrace(struct parser *p, const char *what)
+{
+	if (next(p) == T_LBRACE)
+		return 0;
+	ERR(p, "'{' expected after %s", what);
+	return -1;
+}
+
+#include "config_parse.inc"
+
+static void
+object_rule(struct parser *p, const char *kw)
+{
+	struct config *c = p->conf;
+	const char *file = p->tfile;
+	int line = p->tline;
+	char *name = object_name(p, kw);
+
+	if (name == NULL) {
+		resync(p, 0);
+		return;
+	}
+	if (strcmp(kw, "site") == 0) {
+		struct site_conf *s;
+
+		c->sites = xreallocarray(c->sites, c->nsites + 1, sizeof(*s));
+		s = memset(&c->sites[c->nsites++], 0, sizeof(*s));
+		*s = (struct site_conf){ .name = name, .file = file, .line = line };
+		site_body(p, s);
+	} else if (strcmp(kw, "link") == 0) {
+		struct link_conf *l;
+
+		c->links = xreallocarray(c->links, c->nlinks + 1, sizeof(*l));
+		l = memset(&c->links[c->nlinks++], 0, sizeof(*l));
+		*l = (struct link_conf){ .name = name, .file = file, .line = line };
+		link_body(p, l);
+	} else {
+		struct device_conf **arr = strcmp(kw, "device") == 0 ?
+		    &c->devices : &c->templates;
+		size_t *n = arr == &c->devices ? &c->ndevices : &c->ntemplates;
+		struct device_conf *d;
+
+		*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
+		d = memset(&(*arr)[(*n)++], 0, sizeof(*d));
+		d->name = name;
+		d->file = file;
+		d->line = line;
+		device_body(p, d);
+	}
+}
+
+static void
+parse_top(struct parser *p)
+{
+	char kw[MAX_TOKEN];
+	const char *file;
+	int line;
+
+	while (next(p) != T_EOF) {
+		if (p->tok == T_ERROR)
+			continue;
+		if (p->tok != T_WORD) {
+			ERR(p, "unexpected '%s'", p->text);
+			continue;
+		}
+		snprintf(kw, sizeof(kw), "%s", p->text);
+		file = p->tfile;
+		line = p->tline;
+		if (strcmp(kw, "include") == 0)
+			include_rule(p);
+		else if (strcmp(kw, "defaults") == 0)
+			defaults_rule(p);
+		else if (strcmp(kw, "site") == 0 || strcmp(kw, "device") == 0 ||
+		    strcmp(kw, "template") == 0 || strcmp(kw, "link") == 0)
+			object_rule(p, kw);
+		else if (next(p) == T_EQ)
+			macro_rule(p, kw);
+		else {
+			conf_error(p, file, line, "unknown keyword '%s'", kw);
+			unget(p);
+		}
+	}
+}
+
+static struct device_conf *
+find_dev(struct device_conf *arr, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(arr[i].name, name) == 0)
+			return &arr[i];
+	return NULL;
+}
+
+const struct site_conf *
+config_site(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsites; i++)
+		if (strcmp(c->sites[i].name, name) == 0)
+			return &c->sites[i];
+	return NULL;
+}
+
+const struct device_conf *
+config_device(const struct config *c, const char *name)
+{
+	return find_dev(c->devices, c->ndevices, name);
+}
+
+static void
+check_copy(struct check_conf *dst, const struct check_conf *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->target = src->target ? xstrdup(src->target) : NULL;
+	dst->expect = src->expect ? xstrdup(src->expect) : NULL;
+	dst->server = src->server ? xstrdup(src->server) : NULL;
+	dst->filter = src->filter ? xstrdup(src->filter) : NULL;
+	dst->oids = src->noids ? xcalloc(src->noids, sizeof(char *)) : NULL;
+	for (i = 0; i < src->noids; i++)
+		dst->oids[i] = xstrdup(src->oids[i]);
+}
+
+/* A device takes its template's SNMP settings and, first, its checks. */
+static void
+apply_template(struct parser *p, struct device_conf *d)
+{
+	const struct device_conf *t;
+	struct check_conf *all;
+	size_t i;
+
+	if (d->templ == NULL)
+		return;
+	t = find_dev(p->conf->templates, p->conf->ntemplates, d->templ);
+	if (t == NULL) {
+		conf_error(p, d->file, d->line, "device '%s': no template "
+		    "'%s'", d->name, d->templ);
+		return;
+	}
+	if (!d->has_snmp && t->has_snmp) {
+		d->has_snmp = 1;
+		d->snmp = t->snmp;
+		d->snmp_port = t->snmp_port;
+	}
+	all = xcalloc(t->nchecks + d->nchecks + 1, sizeof(*all));
+	for (i = 0; i < t->nchecks; i++)
+		check_copy(&all[i], &t->checks[i]);
+	memcpy(all + t->nchecks, d->checks, d->nchecks * sizeof(*all));
+	free(d->checks);
+	d->checks = all;
+	d->nchecks += t->nchecks;
+}
+
+#include "config_check.inc"
+
+struct config *
+config_load(const char *path)
+{
+	struct parser p;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = xcalloc(1, sizeof(*p.conf));
+	p.depth = -1;
+	p.defaults.interval_ms = 60000;
+	p.defaults.timeout_ms = 2000;
+	p.defaults.retries = 2;
+	if (src_push(&p, path, path, 0) == 0)
+		parse_top(&p);
+	while (p.depth >= 0)
+		free(p.stack[p.depth--].buf);
+	for (i = 0; i < p.conf->ndevices; i++)
+		apply_template(&p, &p.conf->devices[i]);
+	config_validate(&p);
+	for (i = 0; i < p.nmacros; i++) {
+		free(p.macros[i].name);
+		free(p.macros[i].value);
+	}
+	free(p.macros);
+	return p.conf;
+}
+
+static void
+checks_free(struct check_conf *cs, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		free(cs[i].target);
+		free(cs[i].expect);
+		free(cs[i].server);
+		free(cs[i].filter);
+		for (j = 0; j < cs[i].noids; j++)
+			free(cs[i].oids[j]);
+		free(cs[i].oids);
+	}
+	free(cs);
+}
+
+static void
+devices_free(struct device_conf *ds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(ds[i].name);
+		free(ds[i].site);
+		free(ds[i].address);
+		free(ds[i].parent);
+		free(ds[i].templ);
+		checks_free(ds[i].checks, ds[i].nchecks);
+	}
+	free(ds);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nsites; i++) {
+		free(c->sites[i].name);
+		free(c->sites[i].parent);
+		for (j = 0; j < c->sites[i].ntags; j++)
+			free(c->sites[i].tags[j]);
+		free(c->sites[i].tags);
+	}
+	free(c->sites);
+	devices_free(c->devices, c->ndevices);
+	devices_free(c->templates, c->ntemplates);
+	for (i = 0; i < c->nlinks; i++) {
+		free(c->links[i].name);
+		for (j = 0; j < 2; j++) {
+			free(c->links[i].dev[j]);
+			free(c->links[i].ifname[j]);
+		}
+		free(c->links[i].group);
+	}
+	free(c->links);
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	for (i = 0; i < c->nerrors; i++)
+		free(c->errors[i]);
+	free(c);
+}

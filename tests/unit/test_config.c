@@ -1,0 +1,177 @@
+/*
+ * The configuration parser: the sample estate, and bad configurations
+ * each with the file:line error they must produce.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/nocwatch-conf.XXXXXX";
+
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* 1 if some error is exactly "FILE:LINE: ..." and contains what. */
+static int
+has_error(const struct config *c, const char *file, int line, const char *what)
+{
+	char prefix[600];
+	size_t i;
+
+	snprintf(prefix, sizeof(prefix), "%s/%s:%d: ", dir, file, line);
+	for (i = 0; i < c->nerrors; i++)
+		if (strncmp(c->errors[i], prefix, strlen(prefix)) == 0 &&
+		    strstr(c->errors[i], what) != NULL)
+			return 1;
+	for (i = 0; i < c->nerrors; i++)
+		fprintf(stderr, "  got: %s\n", c->errors[i]);
+	return 0;
+}
+
+static const char base[] =
+    "site \"dc\" { kind datacentre }\n"
+    "site \"lib\" { kind remote parent \"dc\" }\n";
+
+static void
+bad(const char *body, int line, const char *what, const char *name)
+{
+	char text[4096];
+	struct config *c;
+
+	snprintf(text, sizeof(text), "%s%s", base, body);
+	write_file("bad.conf", text);
+	c = config_load(write_file("bad.conf", text));
+	CHECK(c->nerrors > 0 && has_error(c, "bad.conf", line, what), name);
+	config_free(c);
+}
+
+static void
+test_sample(void)
+{
+	struct config *c = config_load("etc/nocwatch.conf");
+	const struct device_conf *d;
+	const struct site_conf *s;
+
+	CHECK(c->nerrors == 0, "the sample estate parses");
+	CHECK(c->nsites == 8 && c->ndevices == 25 && c->nlinks == 8,
+	    "8 sites, 25 devices, 8 links");
+	d = config_device(c, "wan-library");
+	CHECK(d != NULL && d->nchecks == 2 && d->checks[0].type == CHECK_ICMP &&
+	    d->checks[0].interval_ms == 5000 && d->checks[0].has_warn,
+	    "template checks applied");
+	CHECK(d != NULL && d->has_snmp && strcmp(d->snmp.community,
+	    "change-me") == 0, "macro from an included file");
+	d = config_device(c, "sw-depot");
+	CHECK(d != NULL && d->checks[0].interval_ms == 30000 &&
+	    d->checks[0].timeout_ms == 2000 && d->checks[0].retries == 2,
+	    "defaults fill what a check leaves out");
+	d = config_device(c, "core-north");
+	CHECK(d != NULL && d->snmp.version == 3 && d->snmp.level ==
+	    SNMP_LEVEL_AUTHPRIV && d->snmp.auth == SNMP_AUTH_SHA256,
+	    "SNMPv3 settings over a continued line");
+	s = config_site(c, "library-central");
+	CHECK(s != NULL && s->kind == SITE_REMOTE && s->ntags == 2 &&
+	    strcmp(s->parent, "dc-north") == 0, "site with parent and tags");
+	CHECK(strcmp(c->links[1].group, "library-uplinks") == 0 &&
+	    strcmp(c->links[0].group, "library-uplinks") == 0,
+	    "redundancy group on both library fibres");
+	config_free(c);
+}
+
+static void
+test_bad(void)
+{
+	bad("bogus 1\n", 3, "unknown keyword 'bogus'", "unknown keyword");
+	bad("device \"r\" { site \"lib\" address $nope }\n", 3,
+	    "macro 'nope' is not defined", "undefined macro");
+	bad("device \"r\" {\n site \"nowhere\"\n address 203.0.113.2 }\n", 3,
+	    "no site 'nowhere'", "unknown site");
+	bad("device \"a\" { site \"lib\" address 203.0.113.2 parent \"b\" }\n"
+	    "device \"b\" { site \"lib\" address 203.0.113.3 parent \"a\" }\n",
+	    3, "parents form a loop", "parent loop");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    "  check icmp { interval 0s } }\n", 4, "interval", "interval 0");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    "  check icmp { interval 5s timeout 5s } }\n", 4,
+	    "timeout must be shorter", "timeout not below interval");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\n\n"
+	    "device \"r\" { site \"lib\" address 203.0.113.3 }\n", 5,
+	    "already defined at", "duplicate device");
+	bad("include \"missing.conf\"\n", 3, "missing.conf", "missing include");
+	bad("device \"r\" { site \"lib\" address \"203.0.113.2 }\n", 3,
+	    "unterminated string", "unterminated string");
+	bad("device \"r\" { site \"lib\" address 999.1.1.1 }\n", 3,
+	    "not an address", "malformed address");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " check snmp-status \"ifOperStatus.1\" }\n", 4,
+	    "needs 'snmp' settings", "snmp check without snmp");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " snmp version 3 user \"u\" level authPriv auth SHA priv AES }\n",
+	    3, "needs auth and an auth-passphrase", "v3 without passphrases");
+	bad("link \"f\" { from \"x\" interface \"e0\" to \"y\" interface \"e1\" }\n",
+	    3, "no device 'x'", "link to an unknown device");
+	bad("site \"s\" { kind remote parent \"lib\" }\n", 3,
+	    "is not a datacentre", "site parent not a datacentre");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " check icmp { warning 10q } }\n", 4, "warning", "bad threshold");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " check tcp 70000 }\n", 4, "out of range", "tcp port out of range");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " check smtp 25 }\n", 4, "unknown check type 'smtp'",
+	    "unknown check type");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2 template \"t\" }\n",
+	    3, "no template 't'", "unknown template");
+}
+
+static void
+test_several_and_includes(void)
+{
+	struct config *c;
+
+	write_file("a.conf", "include \"b.conf\"\n");
+	write_file("b.conf", "\n\ninclude \"a.conf\"\n");
+	c = config_load(write_file("a.conf", "include \"b.conf\"\n"));
+	CHECK(has_error(c, "b.conf", 3, "include loop"), "include loop named "
+	    "at the including line");
+	config_free(c);
+
+	write_file("inc.conf", "\n\nbogus\n");
+	c = config_load(write_file("main.conf",
+	    "include \"inc.conf\"\nalso_bad {\n"));
+	CHECK(has_error(c, "inc.conf", 3, "unknown keyword 'bogus'"),
+	    "error inside an included file names that file");
+	CHECK(has_error(c, "main.conf", 2, "unknown keyword 'also_bad'"),
+	    "and parsing goes on in the including file");
+	config_free(c);
+
+	c = config_load("/nonexistent/nocwatch.conf");
+	CHECK(c->nerrors == 1 && strstr(c->errors[0], "No such file") != NULL,
+	    "a missing file is one clear error");
+	config_free(c);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_sample();
+	test_bad();
+	test_several_and_includes();
+	(void)!system("rm -rf /tmp/nocwatch-conf.*");
+	return unit_done();
+}
