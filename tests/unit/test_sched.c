@@ -6,7 +6,7 @@
 #include <event2/event.h>
 
 #include "probe.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "unit.h"
 
 #define N_SPREAD	10000

@@ -4,8 +4,8 @@
  * spread evenly over their interval (no thundering herd) and keep their
  * phase across a reload or an interval change (no burst).
  */
-#ifndef NOCWATCH_SCHED_H
-#define NOCWATCH_SCHED_H
+#ifndef NOCWATCH_SCHEDULER_H
+#define NOCWATCH_SCHEDULER_H
 
 #include <stdint.h>
 

@@ -10,7 +10,7 @@
 #include <event2/event.h>
 
 #include "probe.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "xmalloc.h"
 
 struct sched_item {
