@@ -28,7 +28,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SNMP_LIBS  := $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 
-CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -D_GNU_SOURCE \
+	    -DNOCWATCH_DEFS_DIR='"$(PREFIX)/share/nocwatch/rrd"'
 CFLAGS	 += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS	 += $(SAN) -Wl,--as-needed
 LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm

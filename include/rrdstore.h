@@ -18,10 +18,10 @@ struct rrd_layout {
 	char		name[32];		/* file name without .layout */
 	unsigned long	step;
 	size_t		nds;
-	char		ds[RRD_MAX_DS][64];	/* "DS:in:COUNTER:180:0:U" */
+	char		ds[RRD_MAX_DS][128];	/* "DS:in:COUNTER:180:0:U" */
 	char		ds_name[RRD_MAX_DS][20];
 	size_t		nrra;
-	char		rra[RRD_MAX_RRA][64];	/* "RRA:AVERAGE:0.5:1:2880" */
+	char		rra[RRD_MAX_RRA][128];	/* "RRA:AVERAGE:0.5:1:2880" */
 };
 
 /* Parse one layout file; -1 with "file:line: why" in err. */

@@ -16,6 +16,7 @@ static const char main_usage[] =
 "commands:\n"
 "  probe icmp|tcp|dns|http|capture|snmp ...  run one probe now (--help)\n"
 "  traps listen [ADDR:]PORT              print SNMP traps as they arrive\n"
+"  graph DEVICE METRIC -o FILE.png       render a metric from its RRD file\n"
 "  version                               print the version\n";
 
 static const char probe_usage[] =
@@ -62,6 +63,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "graph") == 0)
+		return cmd_graph(argc - 1, argv + 1);
 	if (strcmp(argv[1], "traps") == 0)
 		return cmd_traps(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
