@@ -60,6 +60,8 @@ struct capture *capture_start(struct event_base *, const struct capture_params *
 	    probe_done_cb cb, void *arg, char *err, size_t errlen);
 /* Stop now and complete through the callback (e.g. on ^C). */
 void	capture_stop(struct capture *);
+/* Stop now without calling back; frees the capture. */
+void	capture_cancel(struct capture *);
 /* The running totals (valid until the callback returns). */
 void	capture_get_summary(struct capture *, struct capture_summary *);
 /* Classify one frame of the given DLT link type; -1 if malformed. */

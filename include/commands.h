@@ -11,5 +11,6 @@ int	cmd_probe_capture(int argc, char **argv);
 int	cmd_probe_snmp(int argc, char **argv);
 int	cmd_traps(int argc, char **argv);
 int	cmd_graph(int argc, char **argv);
+int	cmd_status(int argc, char **argv);
 
 #endif

@@ -87,6 +87,14 @@ struct link_conf {
 };
 
 struct config {
+	/* daemon settings */
+	char			*rrd_dir;	/* default /var/lib/nocwatch/rrd */
+	char			*layouts_dir;	/* default: installed rrd/ */
+	char			*rrdcached;	/* NULL, unix:/path, host:port */
+	char			*control;	/* the control socket */
+	char			*trap_listen;	/* [ADDR:]PORT, or NULL */
+	char			**trap_communities;	/* "NAME [from ADDR]" */
+	size_t			 ntrap_communities;
 	struct site_conf	*sites;
 	size_t			 nsites;
 	struct device_conf	*devices;	/* templates applied */

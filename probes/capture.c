@@ -289,6 +289,13 @@ capture_stop(struct capture *c)
 	event_active(c->deadline, EV_TIMEOUT, 0);
 }
 
+void
+capture_cancel(struct capture *c)
+{
+	if (c != NULL)
+		capture_free(c);
+}
+
 static void
 capture_read_cb(evutil_socket_t fd, short ev, void *arg)
 {

@@ -369,6 +369,47 @@ object_rule(struct parser *p, const char *kw)
 	}
 }
 
+/* A daemon setting at the top level; -1 if kw is not one. */
+static int
+global_rule(struct parser *p, const char *kw)
+{
+	static const char *const keys[] = { "rrd-dir", "layouts",
+	    "rrdcached", "control-socket", "trap-listen", NULL };
+	struct config *c = p->conf;
+	char **slots[] = { &c->rrd_dir, &c->layouts_dir, &c->rrdcached,
+	    &c->control, &c->trap_listen };
+	char *v, *from;
+	int i;
+
+	if (strcmp(kw, "trap-community") == 0) {
+		if ((v = value(p, "a community")) == NULL)
+			return 0;
+		if (next(p) == T_WORD && strcmp(p->text, "from") == 0 &&
+		    (from = value(p, "an address")) != NULL) {
+			char rule[600];
+
+			snprintf(rule, sizeof(rule), "%.250s from %.250s", v, from);
+			free(v);
+			free(from);
+			v = xstrdup(rule);
+		} else if (p->tok != T_WORD || strcmp(p->text, "from") != 0)
+			unget(p);
+		c->trap_communities = xreallocarray(c->trap_communities,
+		    c->ntrap_communities + 1, sizeof(char *));
+		c->trap_communities[c->ntrap_communities++] = v;
+		return 0;
+	}
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(kw, keys[i]) == 0) {
+			if (*slots[i] != NULL)
+				ERR(p, "'%s' given twice", kw);
+			free(*slots[i]);
+			*slots[i] = value(p, kw);
+			return 0;
+		}
+	return -1;
+}
+
 static void
 parse_top(struct parser *p)
 {
@@ -388,6 +429,8 @@ parse_top(struct parser *p)
 		line = p->tline;
 		if (strcmp(kw, "include") == 0)
 			include_rule(p);
+		else if (global_rule(p, kw) == 0)
+			;
 		else if (strcmp(kw, "defaults") == 0)
 			defaults_rule(p);
 		else if (strcmp(kw, "site") == 0 || strcmp(kw, "device") == 0 ||
@@ -496,6 +539,10 @@ config_load(const char *path)
 	for (i = 0; i < p.conf->ndevices; i++)
 		apply_template(&p, &p.conf->devices[i]);
 	config_validate(&p);
+	if (p.conf->rrd_dir == NULL)
+		p.conf->rrd_dir = xstrdup("/var/lib/nocwatch/rrd");
+	if (p.conf->control == NULL)
+		p.conf->control = xstrdup("/run/nocwatchd.sock");
 	for (i = 0; i < p.nmacros; i++) {
 		free(p.macros[i].name);
 		free(p.macros[i].value);
@@ -544,6 +591,14 @@ config_free(struct config *c)
 
 	if (c == NULL)
 		return;
+	free(c->rrd_dir);
+	free(c->layouts_dir);
+	free(c->rrdcached);
+	free(c->control);
+	free(c->trap_listen);
+	for (i = 0; i < c->ntrap_communities; i++)
+		free(c->trap_communities[i]);
+	free(c->trap_communities);
 	for (i = 0; i < c->nsites; i++) {
 		free(c->sites[i].name);
 		free(c->sites[i].parent);

@@ -17,6 +17,7 @@ static const char main_usage[] =
 "  probe icmp|tcp|dns|http|capture|snmp ...  run one probe now (--help)\n"
 "  traps listen [ADDR:]PORT              print SNMP traps as they arrive\n"
 "  graph DEVICE METRIC -o FILE.png       render a metric from its RRD file\n"
+"  status [--json]                       the running daemon's devices and checks\n"
 "  version                               print the version\n";
 
 static const char probe_usage[] =
@@ -63,6 +64,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "graph") == 0)
 		return cmd_graph(argc - 1, argv + 1);
 	if (strcmp(argv[1], "traps") == 0)

@@ -1,13 +1,19 @@
 /*
- * nocwatchd: the daemon.  This version checks configurations (-n); the
- * polling loop, RRD storage and traps wiring are being built (see the
- * README) and it says so instead of pretending to run.
+ * nocwatchd: the daemon.  Runs in the foreground (systemd's Type=simple),
+ * logging to stderr; -n checks a configuration; SIGHUP reloads (a bad file
+ * keeps the running configuration); SIGTERM stops after writing every
+ * queued RRD sample.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 
 static const char usage[] =
@@ -15,7 +21,54 @@ static const char usage[] =
 "  -f file  configuration (default /etc/nocwatch/nocwatch.conf)\n"
 "  -n       check the configuration, print 'configuration OK' or every\n"
 "           error as file:line: message, and exit\n"
-"  -d       stay in the foreground with debug logging\n";
+"  -d       debug logging\n"
+"Signals: HUP reloads the configuration, TERM and INT stop.\n";
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)ev;
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading %s", d->conf_path);
+		daemon_reload(d);
+		return;
+	}
+	log_info("stopping");
+	event_base_loopexit(d->base, NULL);
+}
+
+static int
+run(const char *file, struct config *c)
+{
+	struct daemon d;
+	struct event *sig[3];
+	const int sigs[3] = { SIGHUP, SIGTERM, SIGINT };
+	char err[512];
+	int i, rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = file;
+	d.base = event_base_new();
+	signal(SIGPIPE, SIG_IGN);
+	if (daemon_start(&d, c, err, sizeof(err)) == -1) {
+		log_warnx("cannot start: %s", err);
+		rc = 1;
+	} else {
+		for (i = 0; i < 3; i++) {
+			sig[i] = evsignal_new(d.base, sigs[i], on_signal, &d);
+			event_add(sig[i], NULL);
+		}
+		event_base_dispatch(d.base);
+		for (i = 0; i < 3; i++)
+			event_free(sig[i]);
+	}
+	daemon_stop(&d);
+	event_base_free(d.base);
+	log_info("stopped");
+	return rc;
+}
 
 int
 main(int argc, char **argv)
@@ -62,8 +115,5 @@ main(int argc, char **argv)
 		config_free(c);
 		return 0;
 	}
-	config_free(c);
-	log_warnx("the polling loop is not built yet: only -n works in this "
-	    "version");
-	return 1;
+	return run(file, c);
 }

@@ -1,0 +1,101 @@
+/*
+ * The daemon's runtime: the configured estate turned into devices with
+ * scheduled checks, the engines they run on (one event loop), the RRD
+ * store, the trap receiver and the control socket.
+ */
+#ifndef NOCWATCH_DAEMON_H
+#define NOCWATCH_DAEMON_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "probe.h"
+
+struct event_base;
+struct evdns_base;
+struct icmp_engine;
+struct snmp_engine;
+struct http_engine;
+struct sched;
+struct sched_item;
+struct rrdstore;
+struct rrd_layout;
+struct trap_listener;
+struct daemon;
+struct device_rt;
+struct resolve_req;
+struct snmp_agent;
+
+struct check_rt {
+	struct device_rt	*dev;
+	const struct check_conf	*conf;		/* in the current config */
+	char			 key[160];	/* device/type/target */
+	struct sched_item	*item;
+	void			*running;	/* probe handle, or NULL */
+	struct resolve_req	*resolving;	/* address lookup under way */
+	void			*mpoll;		/* snmp-metrics poll under way */
+	int			 nruns;
+	enum probe_outcome	 outcome;
+	char			 detail[256];
+	time_t			 last_run;	/* wall clock, 0: never */
+	double			 last_ms;	/* elapsed of the last run */
+	int			 by_trap;	/* the last run was a re-check */
+	double			 value;		/* headline value, NAN if none */
+	/* snmp-metrics: the agent's uptime at the last poll */
+	unsigned long		 last_uptime;
+};
+
+struct device_rt {
+	struct daemon		*d;
+	const struct device_conf *conf;
+	struct snmp_agent	*agent;
+	struct check_rt		*checks;
+	size_t			 nchecks;
+};
+
+struct daemon {
+	struct event_base	*base;
+	struct evdns_base	*dns;
+	struct icmp_engine	*icmp;
+	struct snmp_engine	*snmp;
+	struct http_engine	*http;
+	struct sched		*sched;
+	struct rrdstore		*rrd;
+	struct rrd_layout	*layouts;
+	size_t			 nlayouts;
+	struct trap_listener	*traps;
+	struct config		*conf;
+	const char		*conf_path;
+	struct device_rt	*devs;
+	size_t			 ndevs;
+	int			 control_fd;
+	char			 control_path[108];
+	struct event		*control_ev;
+	unsigned long long	 traps_rechecks;
+	time_t			 started;
+};
+
+/* Start everything for conf (taken); -1 with err. */
+int	daemon_start(struct daemon *, struct config *conf, char *err,
+	    size_t errlen);
+/* Reload from d->conf_path: a bad file keeps the running config. */
+int	daemon_reload(struct daemon *);
+/* Stop checks, flush RRD data, free. */
+void	daemon_stop(struct daemon *);
+/* Re-check a device now, and every device below it. */
+void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);
+struct device_rt *daemon_device_by_address(struct daemon *, const char *);
+/* Status as JSON (caller frees the string). */
+char	*daemon_status_json(struct daemon *);
+
+/* checks.c: start one run of a check (called by the scheduler). */
+void	check_run(void *check_rt);
+void	check_cancel(struct check_rt *);
+
+/* control.c: the local control socket ("status" returns JSON). */
+int	control_open(struct daemon *, const char *path, char *err,
+	    size_t errlen);
+void	control_close(struct daemon *);
+
+#endif

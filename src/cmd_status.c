@@ -1,0 +1,151 @@
+/* `nocwatch status`: the running daemon's estate, over its control socket. */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "escape.h"
+#include "threshold.h"
+
+static const char status_usage[] =
+"usage: nocwatch status [--socket PATH] [--json]\n"
+"  --socket PATH  the daemon's control socket (default /run/nocwatchd.sock)\n"
+"  --json         the daemon's status document as it is\n";
+
+static char *
+status_fetch(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	size_t len = 0, cap = 65536;
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    write(fd, "status\n", 7) != 7) {
+		snprintf(err, errlen, "%s: %s (is nocwatchd running?)", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	buf = malloc(cap);
+	while (buf != NULL && (n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap && cap < (64u << 20))
+			buf = realloc(buf, cap *= 2);
+	}
+	close(fd);
+	if (buf != NULL)
+		buf[len] = '\0';
+	return buf;
+}
+
+static void
+status_print(json_t *o)
+{
+	json_t *d = json_object_get(o, "daemon"), *devs, *dev, *checks, *c;
+	json_t *sc = json_object_get(d, "scheduler"), *rrd = json_object_get(d, "rrd");
+	size_t i, j;
+	char a[80], b[80], t[80];
+
+	printf("nocwatchd up %llds: %lld devices, %lld checks; %lld runs, %lld "
+	    "late, loop lag %.1f ms (max %.1f); RRD %lld written, backlog %lld, "
+	    "%lld errors\n",
+	    json_integer_value(json_object_get(d, "uptime_s")),
+	    json_integer_value(json_object_get(d, "devices")),
+	    json_integer_value(json_object_get(d, "checks")),
+	    json_integer_value(json_object_get(sc, "runs")),
+	    json_integer_value(json_object_get(sc, "late")),
+	    json_real_value(json_object_get(sc, "loop_lag_ms")),
+	    json_real_value(json_object_get(sc, "max_loop_lag_ms")),
+	    json_integer_value(json_object_get(rrd, "written")),
+	    json_integer_value(json_object_get(rrd, "backlog")),
+	    json_integer_value(json_object_get(rrd, "errors")));
+	printf("%-18s %-16s %-14s %-12s %-20s %8s  %s\n", "device", "site",
+	    "check", "outcome", "last run", "next in", "detail");
+	devs = json_object_get(o, "devices");
+	json_array_foreach(devs, i, dev) {
+		checks = json_object_get(dev, "checks");
+		json_array_foreach(checks, j, c) {
+			const char *out = json_string_value(json_object_get(c,
+			    "outcome"));
+			const char *last = json_string_value(json_object_get(c,
+			    "last_run"));
+			const char *det = json_string_value(json_object_get(c,
+			    "detail"));
+
+			/* Names come from the config, details from devices. */
+			str_escape(a, 19, json_string_value(json_object_get(dev,
+			    "name")), strlen(json_string_value(
+			    json_object_get(dev, "name"))));
+			str_escape(b, 17, json_string_value(json_object_get(dev,
+			    "site")), strlen(json_string_value(
+			    json_object_get(dev, "site"))));
+			str_escape(t, 60, det ? det : "", det ? strlen(det) : 0);
+			printf("%-18s %-16s %-14s %-12s %-20s %7.1fs  %s\n", a,
+			    b, json_string_value(json_object_get(c, "type")),
+			    out ? out : "pending", last ? last : "never",
+			    json_real_value(json_object_get(c, "next_in_ms")) /
+			    1000, t);
+		}
+	}
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = "/run/nocwatchd.sock";
+	char err[300], *doc;
+	json_error_t je;
+	json_t *o;
+	int ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'S')
+			path = optarg;
+		else if (ch == 'J')
+			json = 1;
+		else if (ch == 'h') {
+			fputs(status_usage, stdout);
+			return 0;
+		} else {
+			fputs(status_usage, stderr);
+			return STATUS_UNKNOWN;
+		}
+	}
+	if ((doc = status_fetch(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "nocwatch: status: %s\n", err);
+		return STATUS_CRITICAL;
+	}
+	if (json)
+		fputs(doc, stdout);
+	else if ((o = json_loads(doc, 0, &je)) == NULL) {
+		fprintf(stderr, "nocwatch: status: bad answer: %s\n", je.text);
+		free(doc);
+		return STATUS_UNKNOWN;
+	} else {
+		status_print(o);
+		json_decref(o);
+	}
+	free(doc);
+	return 0;
+}

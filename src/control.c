@@ -1,0 +1,124 @@
+/*
+ * The control socket: a local unix stream socket (mode 0660) on which
+ * `nocwatch status` asks "status" and reads one JSON document back, then
+ * the daemon closes.  One request per connection, bounded in size, served
+ * on the event loop.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define CONTROL_MAX_REQUEST	256
+
+static void
+control_conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+static void
+control_written(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_free(bev);
+}
+
+static void
+control_read(struct bufferevent *bev, void *arg)
+{
+	struct daemon *d = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_ANY), *s;
+
+	if (line == NULL) {
+		if (evbuffer_get_length(in) > CONTROL_MAX_REQUEST)
+			bufferevent_free(bev);
+		return;
+	}
+	if (strcmp(line, "status") == 0 && (s = daemon_status_json(d)) != NULL) {
+		bufferevent_write(bev, s, strlen(s));
+		bufferevent_write(bev, "\n", 1);
+		free(s);
+	} else
+		bufferevent_write(bev, "{\"error\":\"unknown request\"}\n", 28);
+	free(line);
+	bufferevent_setcb(bev, NULL, control_written, control_conn_event, d);
+}
+
+static void
+control_accept(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon *d = arg;
+	struct bufferevent *bev;
+	int c;
+
+	(void)ev;
+	if ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+		return;
+	bev = bufferevent_socket_new(d->base, c, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(bev, control_read, NULL, control_conn_event, d);
+	bufferevent_setwatermark(bev, EV_READ, 0, CONTROL_MAX_REQUEST + 1);
+	bufferevent_enable(bev, EV_READ);
+}
+
+int
+control_open(struct daemon *d, const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket path too long");
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		return -1;
+	}
+	(void)unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	d->control_fd = fd;
+	snprintf(d->control_path, sizeof(d->control_path), "%s", path);
+	d->control_ev = event_new(d->base, fd, EV_READ | EV_PERSIST,
+	    control_accept, d);
+	event_add(d->control_ev, NULL);
+	return 0;
+}
+
+void
+control_close(struct daemon *d)
+{
+	if (d->control_ev != NULL)
+		event_free(d->control_ev);
+	if (d->control_fd != -1) {
+		close(d->control_fd);
+		(void)unlink(d->control_path);
+	}
+	d->control_ev = NULL;
+	d->control_fd = -1;
+}

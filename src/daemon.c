@@ -1,0 +1,268 @@
+/*
+ * The daemon's runtime: devices and their scheduled checks built from a
+ * configuration, torn down and rebuilt on reload (checks keep their phase,
+ * since it comes from their key, and their last result), traps turned
+ * into immediate re-checks, and the status the control socket serves.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "daemon.h"
+#include "http.h"
+#include "icmp.h"
+#include "log.h"
+#include "rrdstore.h"
+#include "scheduler.h"
+#include "snmp.h"
+#include "trap.h"
+#include "xmalloc.h"
+
+#ifndef NOCWATCH_DEFS_DIR
+#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
+#endif
+
+static void
+check_key(const struct device_conf *dv, const struct check_conf *k, size_t i,
+    char *key, size_t len)
+{
+	snprintf(key, len, "%.60s/%s/%.60s/%zu", dv->name,
+	    check_type_name(k->type), k->target ? k->target : "", i);
+}
+
+static void
+device_open(struct daemon *d, struct device_rt *dev,
+    const struct device_conf *dv)
+{
+	struct snmp_agent_params ap = { .host = dv->address, .port =
+	    dv->snmp_port, .creds = &dv->snmp, .timeout_ms = 2000,
+	    .retries = 1 };
+	char err[256];
+	size_t i;
+
+	dev->d = d;
+	dev->conf = dv;
+	if (dv->has_snmp && (dev->agent = snmp_agent_open(d->snmp, &ap, err,
+	    sizeof(err))) == NULL)
+		log_warnx("%s: %s", dv->name, err);
+	dev->nchecks = dv->nchecks;
+	dev->checks = xcalloc(dv->nchecks + 1, sizeof(*dev->checks));
+	for (i = 0; i < dv->nchecks; i++) {
+		struct check_rt *c = &dev->checks[i];
+
+		c->dev = dev;
+		c->conf = &dv->checks[i];
+		c->value = NAN;
+		c->outcome = PROBE_OK;
+		check_key(dv, c->conf, i, c->key, sizeof(c->key));
+		c->item = sched_add(d->sched, c->key, c->conf->interval_ms,
+		    check_run, c);
+	}
+}
+
+static void
+device_close(struct device_rt *dev)
+{
+	size_t i;
+
+	/* The agent first: its requests end silently, then checks let go. */
+	snmp_agent_close(dev->agent);
+	dev->agent = NULL;
+	for (i = 0; i < dev->nchecks; i++) {
+		check_cancel(&dev->checks[i]);
+		sched_remove(dev->checks[i].item);
+	}
+	free(dev->checks);
+}
+
+/* Carry last results over a reload, by key. */
+static void
+carry_over(struct device_rt *to, size_t nto, const struct device_rt *from,
+    size_t nfrom)
+{
+	size_t i, j, a, b;
+
+	for (i = 0; i < nto; i++)
+		for (j = 0; j < nfrom; j++) {
+			if (strcmp(to[i].conf->name, from[j].conf->name) != 0)
+				continue;
+			for (a = 0; a < to[i].nchecks; a++)
+				for (b = 0; b < from[j].nchecks; b++) {
+					struct check_rt *x = &to[i].checks[a];
+					const struct check_rt *y =
+					    &from[j].checks[b];
+
+					if (strcmp(x->key, y->key) != 0)
+						continue;
+					x->nruns = y->nruns;
+					x->outcome = y->outcome;
+					x->last_run = y->last_run;
+					x->last_ms = y->last_ms;
+					x->value = y->value;
+					x->last_uptime = y->last_uptime;
+					memcpy(x->detail, y->detail,
+					    sizeof(x->detail));
+				}
+		}
+}
+
+static void
+trap_in(const struct trap *t, void *arg)
+{
+	struct daemon *d = arg;
+	struct device_rt *dev = daemon_device_by_address(d, t->source);
+	char line[512];
+
+	log_info("trap: %s", trap_format(t, line, sizeof(line)));
+	if (dev != NULL && t->event != TRAP_EV_OTHER)
+		daemon_recheck(d, dev, 1);
+}
+
+static int
+traps_open(struct daemon *d, char *err, size_t errlen)
+{
+	const struct config *c = d->conf;
+	struct trap_auth auth = { (const char *const *)c->trap_communities,
+	    c->ntrap_communities, NULL, 0 };
+	const char *pub = "public";
+
+	if (c->trap_listen == NULL)
+		return 0;
+	if (auth.ncommunities == 0) {
+		auth.communities = &pub;
+		auth.ncommunities = 1;
+	}
+	d->traps = trap_listen(d->base, c->trap_listen, &auth, trap_in, d, err,
+	    errlen);
+	return d->traps != NULL ? 0 : -1;
+}
+
+static void
+devices_build(struct daemon *d)
+{
+	size_t i;
+
+	d->ndevs = d->conf->ndevices;
+	d->devs = xcalloc(d->ndevs + 1, sizeof(*d->devs));
+	for (i = 0; i < d->ndevs; i++)
+		device_open(d, &d->devs[i], &d->conf->devices[i]);
+}
+
+static void
+devices_free(struct device_rt *devs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		device_close(&devs[i]);
+	free(devs);
+}
+
+int
+daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
+{
+	const char *defs = conf->layouts_dir ? conf->layouts_dir :
+	    NOCWATCH_DEFS_DIR;
+
+	d->conf = conf;
+	d->started = time(NULL);
+	d->control_fd = -1;
+	if (rrd_layouts_load(defs, &d->layouts, &d->nlayouts, err, errlen) == -1)
+		return -1;
+	d->dns = evdns_base_new(d->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	d->icmp = icmp_engine_new(d->base);
+	d->snmp = snmp_engine_new(d->base);
+	d->http = http_engine_new(d->base);
+	d->sched = sched_new(d->base, 1000);
+	if ((d->rrd = rrdstore_new(conf->rrd_dir, conf->rrdcached, err,
+	    errlen)) == NULL)
+		return -1;
+	if (traps_open(d, err, errlen) == -1)
+		return -1;
+	if (control_open(d, conf->control, err, errlen) == -1)
+		return -1;
+	devices_build(d);
+	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
+	    conf->ndevices, conf->nlinks);
+	return 0;
+}
+
+int
+daemon_reload(struct daemon *d)
+{
+	struct config *nc = config_load(d->conf_path), *old;
+	struct device_rt *odevs = d->devs;
+	size_t i, on = d->ndevs;
+
+	if (nc->nerrors > 0) {
+		for (i = 0; i < nc->nerrors; i++)
+			log_warnx("reload: %s", nc->errors[i]);
+		log_warnx("reload: %s has errors; the running configuration "
+		    "stays", d->conf_path);
+		config_free(nc);
+		return -1;
+	}
+	old = d->conf;
+	d->conf = nc;
+	devices_build(d);
+	carry_over(d->devs, d->ndevs, odevs, on);
+	devices_free(odevs, on);
+	config_free(old);
+	log_info("reloaded: %zu sites, %zu devices, %zu links", nc->nsites,
+	    nc->ndevices, nc->nlinks);
+	return 0;
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	control_close(d);
+	trap_listener_free(d->traps);
+	devices_free(d->devs, d->ndevs);
+	sched_free(d->sched);
+	rrdstore_free(d->rrd);		/* flushes what is queued */
+	http_engine_free(d->http);
+	snmp_engine_free(d->snmp);
+	icmp_engine_free(d->icmp);
+	if (d->dns != NULL)
+		evdns_base_free(d->dns, 0);
+	free(d->layouts);
+	config_free(d->conf);
+}
+
+struct device_rt *
+daemon_device_by_address(struct daemon *d, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndevs; i++)
+		if (strcmp(d->devs[i].conf->address, addr) == 0)
+			return &d->devs[i];
+	return NULL;
+}
+
+void
+daemon_recheck(struct daemon *d, struct device_rt *dev, int by_trap)
+{
+	size_t i;
+
+	for (i = 0; i < dev->nchecks; i++) {
+		dev->checks[i].by_trap = by_trap;
+		sched_run_now(dev->checks[i].item);
+	}
+	d->traps_rechecks++;
+	/* What hangs below it is re-checked too (bounded: no cycles). */
+	for (i = 0; i < d->ndevs; i++)
+		if (d->devs[i].conf->parent != NULL &&
+		    strcmp(d->devs[i].conf->parent, dev->conf->name) == 0)
+			daemon_recheck(d, &d->devs[i], by_trap);
+}
+
+#include "daemon_status.inc"
