@@ -40,7 +40,8 @@ struct check_rt {
 	char			 detail[256];
 	time_t			 last_run;	/* wall clock, 0: never */
 	double			 last_ms;	/* elapsed of the last run */
-	int			 by_trap;	/* the last run was a re-check */
+	int			 by_trap;	/* the next run is a trap's re-check */
+	int			 last_by_trap;	/* the last run was one */
 	double			 value;		/* headline value, NAN if none */
 	/* snmp-metrics: the agent's uptime at the last poll */
 	unsigned long		 last_uptime;

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "oids.h"
 #include "resolve.h"
+#include "scheduler.h"
 #include "rrdstore.h"
 #include "snmp.h"
 #include "tcp.h"
@@ -61,6 +62,9 @@ check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
 	c->outcome = o;
 	snprintf(c->detail, sizeof(c->detail), "%s", detail);
 	c->last_ms = ms;
+	/* A re-check asked for while this run was under way: run again. */
+	if (c->by_trap)
+		sched_run_now(c->item);
 }
 
 static double
@@ -170,6 +174,8 @@ check_run(void *arg)
 	if (c->running != NULL)
 		return;		/* still at it: a slow target never doubles up */
 	c->last_run = time(NULL);
+	c->last_by_trap = c->by_trap;
+	c->by_trap = 0;
 	c->running = c;		/* until the probe has a handle */
 	switch (k->type) {
 	case CHECK_ICMP:

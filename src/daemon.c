@@ -120,8 +120,10 @@ trap_in(const struct trap *t, void *arg)
 	char line[512];
 
 	log_info("trap: %s", trap_format(t, line, sizeof(line)));
-	if (dev != NULL && t->event != TRAP_EV_OTHER)
+	if (dev != NULL && t->event != TRAP_EV_OTHER) {
+		d->traps_rechecks++;
 		daemon_recheck(d, dev, 1);
+	}
 }
 
 static int
@@ -257,7 +259,6 @@ daemon_recheck(struct daemon *d, struct device_rt *dev, int by_trap)
 		dev->checks[i].by_trap = by_trap;
 		sched_run_now(dev->checks[i].item);
 	}
-	d->traps_rechecks++;
 	/* What hangs below it is re-checked too (bounded: no cycles). */
 	for (i = 0; i < d->ndevs; i++)
 		if (d->devs[i].conf->parent != NULL &&

@@ -100,7 +100,8 @@ lag_fire(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	s->st.loop_lag_ms = now - s->lag_due;
+	/* A timer may fire a hair early: that is no lag. */
+	s->st.loop_lag_ms = now > s->lag_due ? now - s->lag_due : 0;
 	if (s->st.loop_lag_ms > s->st.max_loop_lag_ms)
 		s->st.max_loop_lag_ms = s->st.loop_lag_ms;
 	s->lag_due = now + LAG_PERIOD_MS;
