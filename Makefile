@@ -103,7 +103,10 @@ install: all
 	install -m 755 $(B)/nocwatchd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/nocwatch/
 	for f in $(wildcard rrd/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/rrd/; done
-	for f in $(wildcard etc/*.conf); do install -m 644 $$f $(DESTDIR)$(PREFIX)/etc/nocwatch/; done
+	install -m 644 etc/nocwatch.conf $(DESTDIR)$(PREFIX)/etc/nocwatch/
+	install -m 600 etc/nocwatch.secrets.conf $(DESTDIR)$(PREFIX)/etc/nocwatch/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 644 etc/nocwatchd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
 
 # Fuzz targets (clang + libFuzzer), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30

@@ -542,7 +542,7 @@ config_load(const char *path)
 	if (p.conf->rrd_dir == NULL)
 		p.conf->rrd_dir = xstrdup("/var/lib/nocwatch/rrd");
 	if (p.conf->control == NULL)
-		p.conf->control = xstrdup("/run/nocwatchd.sock");
+		p.conf->control = xstrdup("/run/nocwatch/nocwatchd.sock");
 	for (i = 0; i < p.nmacros; i++) {
 		free(p.macros[i].name);
 		free(p.macros[i].value);
