@@ -512,7 +512,8 @@ apply_template(struct parser *p, struct device_conf *d)
 	all = xcalloc(t->nchecks + d->nchecks + 1, sizeof(*all));
 	for (i = 0; i < t->nchecks; i++)
 		check_copy(&all[i], &t->checks[i]);
-	memcpy(all + t->nchecks, d->checks, d->nchecks * sizeof(*all));
+	if (d->nchecks > 0)
+		memcpy(all + t->nchecks, d->checks, d->nchecks * sizeof(*all));
 	free(d->checks);
 	d->checks = all;
 	d->nchecks += t->nchecks;

@@ -450,15 +450,6 @@ trap_listen(struct event_base *base, const char *where,
 	snmp_library_init();
 	if (trap_add_users(auth, err, errlen) == -1)
 		return NULL;
-	if (strchr(where, '[') != NULL)
-		snprintf(spec, sizeof(spec), "udp6:%s", where);
-	else
-		snprintf(spec, sizeof(spec), "udp:%s", where);
-	tr = netsnmp_transport_open_server("nocwatch", spec);
-	if (tr == NULL) {
-		snprintf(err, errlen, "cannot listen on %s", where);
-		return NULL;
-	}
 	l = xcalloc(1, sizeof(*l));
 	l->base = base;
 	l->cb = cb;
@@ -473,6 +464,16 @@ trap_listen(struct event_base *base, const char *where,
 			trap_listener_free(l);
 			return NULL;
 		}
+	if (strchr(where, '[') != NULL)
+		snprintf(spec, sizeof(spec), "udp6:%s", where);
+	else
+		snprintf(spec, sizeof(spec), "udp:%s", where);
+	tr = netsnmp_transport_open_server("nocwatch", spec);
+	if (tr == NULL) {
+		snprintf(err, errlen, "cannot listen on %s", where);
+		trap_listener_free(l);
+		return NULL;
+	}
 	snmp_sess_init(&s);
 	s.peername = SNMP_DEFAULT_PEERNAME;
 	s.version = SNMP_DEFAULT_VERSION;

@@ -7,6 +7,9 @@ set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 export B
+# Sanitizer builds: third-party caches are not our leaks (tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1"
 out=tests/out
 mkdir -p "$out"
 passed=0

@@ -46,6 +46,8 @@ device "core" { site "dc" address 198.51.100.2 template "router" }
 device "lib-rtr" { site "lib" address 203.0.113.2 parent "core"
 	check icmp { interval 3s timeout 1s }
 	check tcp 2222 { interval 3s timeout 1s }
+	check pcap "n0" { filter "icmp" silent 2s interval 4s timeout 3s }
+	check pcap "n0" { filter "udp port 3784" silent 2s interval 4s timeout 3s }
 }
 CONF
 }
@@ -75,7 +77,7 @@ for i in $(seq 1 20); do
 	n=$(printf '%s' "$s" | python3 -c 'import json,sys
 d = json.load(sys.stdin)
 print(sum(1 for dv in d["devices"] for c in dv["checks"] if c["last_run_by_trap"]))')
-	if [ "$n" = 4 ]; then ok=$((($(date +%s%N) - t0) / 1000000)); break; fi
+	if [ "$n" = 6 ]; then ok=$((($(date +%s%N) - t0) / 1000000)); break; fi
 	sleep 0.05
 done
 expect_range "a trap re-checks the router and the device below it within 1 s (ms)" 0 1000 "${ok:-99999}"
@@ -103,6 +105,8 @@ wait "$traffic"
 human=$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock")
 expect_match "nocwatch status lists the checks" 'lib-rtr +lib +icmp +ok ' "$human"
 expect_match "nocwatch status: refused port shown" 'lib-rtr +lib +tcp +refused ' "$human"
+expect_match "passive watch hears the ICMP keepalives" 'lib-rtr +lib +pcap +ok ' "$human"
+expect_match "passive watch says silent when BFD never comes" 'lib-rtr +lib +pcap +silent .*no matching packet' "$human"
 late=$(printf '%s' "$s" | python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["scheduler"]["late"])')
 expect_range "no late check runs" 0 0 "$late"
 kill -TERM "$dpid"
