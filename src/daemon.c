@@ -256,6 +256,9 @@ daemon_recheck(struct daemon *d, struct device_rt *dev, int by_trap)
 	size_t i;
 
 	for (i = 0; i < dev->nchecks; i++) {
+		/* A passive watch listens anyway: nothing to run again. */
+		if (dev->checks[i].conf->type == CHECK_PCAP)
+			continue;
 		dev->checks[i].by_trap = by_trap;
 		sched_run_now(dev->checks[i].item);
 	}

@@ -10,6 +10,9 @@ export B
 # Sanitizer builds: third-party caches are not our leaks (tests/lsan.supp).
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1"
+# Full stacks, so suppressions can name the library function (librrd has
+# no frame pointers for the fast unwinder).
+export ASAN_OPTIONS="fast_unwind_on_malloc=0"
 out=tests/out
 mkdir -p "$out"
 passed=0
