@@ -53,10 +53,10 @@ check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
     double ms)
 {
 	if (o != c->outcome || c->nruns == 0)
-		log_info("%s %s %s: %s%s%s", c->dev->conf->name,
-		    check_type_name(c->conf->type), c->conf->target ?
-		    c->conf->target : "", probe_outcome_name(o),
-		    *detail ? ": " : "", detail);
+		log_info("%s %s%s%s: %s%s%s", c->dev->conf->name,
+		    check_type_name(c->conf->type), c->conf->target ? " " : "",
+		    c->conf->target ? c->conf->target : "",
+		    probe_outcome_name(o), *detail ? ": " : "", detail);
 	c->running = NULL;
 	c->nruns++;
 	c->outcome = o;
