@@ -71,7 +71,7 @@ layout_ds(struct rrd_layout *l, char *args, char *err, size_t errlen)
 		snprintf(err, errlen, "too many data sources");
 		return -1;
 	}
-	snprintf(l->ds_name[l->nds], sizeof(l->ds_name[0]), "%s", name);
+	snprintf(l->ds_name[l->nds], sizeof(l->ds_name[0]), "%.19s", name);
 	snprintf(l->ds[l->nds++], sizeof(l->ds[0]), "DS:%s:%s:%s:%s:%s", name,
 	    type, hb, min, max);
 	return 0;
