@@ -40,7 +40,7 @@ template "router" {
 	snmp version 2c community "labread"
 	check icmp { interval 2s timeout 1s count 3 }
 	check snmp-metrics { interval 5s timeout 2s
-		oids { ifHCInOctets ifHCOutOctets ifInErrors ifOutErrors ifOperStatus upsOutputSource.0 } }
+		oids { ifHCInOctets ifHCOutOctets ifInErrors ifOutErrors ifInDiscards ifOutDiscards ifOperStatus upsOutputSource.0 } }
 }
 device "core" { site "dc" address 198.51.100.2 template "router" }
 device "lib-rtr" { site "lib" address 203.0.113.2 parent "core"
@@ -120,6 +120,7 @@ info=$(rrdtool info "$LAB_DIR/rrd/core/if.$idx_name.rrd" 2>&1)
 expect_match "interface RRD: 5 s step" '^step = 5$' "$info"
 expect_match "interface RRD: in is a COUNTER" 'ds\[in\]\.type = "COUNTER"' "$info"
 expect_match "interface RRD: oper_status data source" 'ds\[oper_status\]\.type = "GAUGE"' "$info"
+expect_match "interface RRD: discards as DERIVE" 'ds\[in_discards\]\.type = "DERIVE"' "$info"
 n=$(printf '%s\n' "$info" | grep -c '^rra\[[0-9]*\]\.cf')
 expect_range "interface RRD: the layout's 6 RRAs" 6 6 "$n"
 info=$(rrdtool info "$LAB_DIR/rrd/core/icmp.rrd")

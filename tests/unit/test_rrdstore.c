@@ -95,7 +95,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 	struct rrdstore *s;
 	char err[512], base[600], file[700], link[700];
 	time_t t0 = (time(NULL) / 60) * 60 - 3600;
-	double v[5];
+	double v[7];
 	rrd_info_t *info, *i;
 	int ok = 0, rras = 0, j;
 
@@ -111,7 +111,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 		v[3] = j % 10 == 0 ? 50 : 0;
 		rrdstore_update(s, "wan/library", "icmp", icmp, t0 + 60 * j, v);
 		v[0] = v[1] = 125000.0 * j;	/* octets: 2083.33 B/s */
-		v[2] = v[3] = 0;
+		v[2] = v[3] = v[5] = v[6] = 0;
 		v[4] = 1;
 		rrdstore_update(s, "core-north", "if.ge-0_0_1", ifl, t0 + 60 * j, v);
 	}

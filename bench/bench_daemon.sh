@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# nocwatchd against collectd (ping + snmp + rrdtool plugins) on the same
+# estate, one after the other in one run: N devices (default 10000) on lab
+# addresses served by one snmpd, each with 1 ICMP check and 10 SNMP values
+# every 60 s, for CYCLES intervals (default 3).  Reports CPU % of one core,
+# peak RSS, RRD values written per second and late cycles.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lab/lab.sh
+lab_init || exit 1
+N=${N:-10000}
+CYCLES=${CYCLES:-3}
+INTERVAL=${INTERVAL:-60}
+RUN=$((CYCLES * INTERVAL + 10))
+
+lab_host mon; lab_host farm
+lab_link mon m0 198.51.100.1/30 farm f0 198.51.100.2/30
+lab_route mon 198.18.0.0/15 198.51.100.2
+python3 - "$N" >"$LAB_DIR/hosts" <<'PY'
+import sys
+for i in range(1, int(sys.argv[1]) + 1):
+    print("198.18.%d.%d" % (i // 250, i % 250 + 1))
+PY
+sed 's|^|addr add |; s|$|/32 dev lo|' "$LAB_DIR/hosts" >"$LAB_DIR/batch"
+lab_exec farm ip -batch "$LAB_DIR/batch"
+echo "rocommunity public" >"$LAB_DIR/snmpd.conf"
+mkdir -p "$LAB_DIR/s"
+SNMP_PERSISTENT_DIR="$LAB_DIR/s" lab_bg farm snmpd -f -Lf /dev/null -C \
+    -c "$LAB_DIR/snmpd.conf" -M /nonexistent -m '' -p "$LAB_DIR/s/pid" udp:0.0.0.0:161
+lab_wait_snmp mon 198.18.0.2 || { echo "snmpd did not start"; exit 1; }
+
+# Ten IF-MIB values of interface 1 (lo) on every device.
+OIDS="ifHCInOctets.1 ifHCOutOctets.1 ifInErrors.1 ifOutErrors.1 ifOperStatus.1
+      ifInDiscards.1 ifOutDiscards.1 ifInUcastPkts.1 ifOutUcastPkts.1 ifHighSpeed.1"
+
+# Small RRAs for both tools, so the disk is not what is measured.
+mkdir -p "$LAB_DIR/layouts"
+for l in icmp if; do
+	grep -v '^rra' "rrd/$l.layout" >"$LAB_DIR/layouts/$l.layout"
+	echo "rra AVERAGE 0.5 1 100" >>"$LAB_DIR/layouts/$l.layout"
+done
+{
+	echo "rrd-dir \"$LAB_DIR/nw-rrd\""
+	echo "layouts \"$LAB_DIR/layouts\""
+	echo "control-socket \"$LAB_DIR/ctl.sock\""
+	echo 'site "farm" { kind datacentre }'
+	echo "template \"t\" { snmp version 2c community \"public\""
+	echo "  check icmp { interval ${INTERVAL}s timeout 2s count 1 }"
+	echo "  check snmp-metrics { interval ${INTERVAL}s timeout 5s oids { $(echo $OIDS) } } }"
+	awk '{ printf "device \"d%d\" { site \"farm\" address %s template \"t\" }\n", NR, $1 }' "$LAB_DIR/hosts"
+} >"$LAB_DIR/nocwatch.conf"
+
+{
+	echo "FQDNLookup false"
+	echo "Interval $INTERVAL"
+	echo "BaseDir \"$LAB_DIR/cd\""
+	echo "PIDFile \"$LAB_DIR/cd/collectd.pid\""
+	echo "PluginDir \"/usr/lib/collectd\""
+	echo "TypesDB \"/usr/share/collectd/types.db\""
+	echo "ReadThreads 5"
+	echo "LoadPlugin logfile"
+	echo "<Plugin logfile>"
+	echo "  LogLevel warning"
+	echo "  File \"$LAB_DIR/collectd.log\""
+	echo "</Plugin>"
+	echo "LoadPlugin ping"
+	echo "LoadPlugin snmp"
+	echo "LoadPlugin rrdtool"
+	echo "<Plugin rrdtool>"
+	echo "  DataDir \"$LAB_DIR/cd-rrd\""
+	echo "  RRARows 100"
+	echo "  RRATimespan 6000"
+	echo "</Plugin>"
+	echo "<Plugin ping>"
+	awk '{ printf "  Host \"%s\"\n", $1 }' "$LAB_DIR/hosts"
+	echo "  Interval $INTERVAL"
+	echo "  Timeout 2"
+	echo "</Plugin>"
+	echo "<Plugin snmp>"
+	i=0
+	for o in $OIDS; do
+		i=$((i + 1))
+		echo "  <Data \"v$i\">"
+		echo "    Type \"gauge\""
+		echo "    Table false"
+		echo "    Instance \"v$i\""
+		echo "    Values \"$(python3 -c "
+import sys
+t = {'ifHCInOctets':'1.3.6.1.2.1.31.1.1.1.6','ifHCOutOctets':'1.3.6.1.2.1.31.1.1.1.10',
+     'ifInErrors':'1.3.6.1.2.1.2.2.1.14','ifOutErrors':'1.3.6.1.2.1.2.2.1.20',
+     'ifOperStatus':'1.3.6.1.2.1.2.2.1.8','ifInDiscards':'1.3.6.1.2.1.2.2.1.13',
+     'ifOutDiscards':'1.3.6.1.2.1.2.2.1.19','ifInUcastPkts':'1.3.6.1.2.1.2.2.1.11',
+     'ifOutUcastPkts':'1.3.6.1.2.1.2.2.1.17','ifHighSpeed':'1.3.6.1.2.1.31.1.1.1.15'}
+n, i = sys.argv[1].split('.')
+print(t[n] + '.' + i)" "$o")\""
+		echo "  </Data>"
+	done
+	collect=$(for j in $(seq 1 10); do printf '"v%d" ' "$j"; done)
+	awk -v c="$collect" -v iv="$INTERVAL" '{ printf "  <Host \"d%d\">\n    Address \"%s\"\n    Version 2\n    Community \"public\"\n    Collect %s\n    Interval %d\n  </Host>\n", NR, $1, c, iv }' "$LAB_DIR/hosts"
+	echo "</Plugin>"
+} >"$LAB_DIR/collectd.conf"
+mkdir -p "$LAB_DIR/cd"
+
+sample() {	# PID -> "utime+stime_seconds vmhwm_kb"
+	awk '{ printf "%s ", ($14 + $15) / 100 }' "/proc/$1/stat"
+	awk '/VmHWM/ { print $2 }' "/proc/$1/status"
+}
+
+# --- nocwatchd ---
+lab_bg mon "$B/nocwatchd" -f "$LAB_DIR/nocwatch.conf"
+npid=$(pgrep -n -f "nocwatchd -f $LAB_DIR/nocwatch.conf")
+sleep 5
+read -r c0 _ < <(sample "$npid")
+sleep "$RUN"
+read -r c1 nrss < <(sample "$npid")
+nstat=$(lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json)
+kill -TERM "$npid"
+sleep 3
+
+# --- collectd ---
+lab_bg mon collectd -f -C "$LAB_DIR/collectd.conf"
+cpid=$(pgrep -n -f "collectd -f -C $LAB_DIR/collectd.conf")
+sleep 5
+read -r d0 _ < <(sample "$cpid")
+sleep "$RUN"
+read -r d1 crss < <(sample "$cpid")
+kill -TERM "$cpid"
+sleep 2
+clate=$(grep -c "above its read interval\|took .* seconds" "$LAB_DIR/collectd.log" 2>/dev/null)
+cfiles=$(find "$LAB_DIR/cd-rrd" -name '*.rrd' 2>/dev/null | wc -l)
+cvalues=$(find "$LAB_DIR/cd-rrd" -name '*.rrd' 2>/dev/null | head -2000 | while read -r f; do
+	rrdtool fetch "$f" AVERAGE -s "-$RUN" 2>/dev/null | awk 'NR > 2 { for (i = 2; i <= NF; i++) if ($i !~ /nan/) n++ } END { print n + 0 }'
+done | awk -v tot="$cfiles" '{ s += $1; n++ } END { if (n) print s / n * tot; else print 0 }')
+
+printf '%s' "$nstat" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["daemon"]
+print(d["rrd"]["written"], d["rrd"]["queued"], d["scheduler"]["late"], d["scheduler"]["runs"], d["scheduler"]["max_loop_lag_ms"])' >"$LAB_DIR/nstat"
+read -r nwritten nqueued nlate nruns nlag <"$LAB_DIR/nstat"
+awk -v n="$N" -v run="$RUN" -v iv="$INTERVAL" \
+    -v nc="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v nr="$nrss" \
+    -v nw="$nwritten" -v nl="$nlate" -v nruns="$nruns" -v nlag="$nlag" \
+    -v dc="$(awk -v a="$d0" -v b="$d1" 'BEGIN { print b - a }')" -v cr="$crss" \
+    -v cv="$cvalues" -v cl="$clate" 'BEGIN {
+	printf "Daemon: %d devices x (1 ICMP + 10 SNMP values) every %d s, %d s measured\n", n, iv, run
+	printf "%-12s %10s %10s %16s %14s\n", "tool", "CPU %", "RSS MB", "RRD values/s", "late cycles"
+	printf "%-12s %10.1f %10.1f %16.0f %14d\n", "nocwatchd", nc * 100 / run, nr / 1024, nw * 9 / 2 / run, nl
+	printf "%-12s %10.1f %10.1f %16.0f %14d\n", "collectd", dc * 100 / run, cr / 1024, cv / run, cl
+	printf "nocwatchd: %d check runs, worst event-loop lag %.1f ms\n", nruns, nlag
+}'
