@@ -100,6 +100,15 @@ print(t[n] + '.' + i)" "$o")\""
 } >"$LAB_DIR/collectd.conf"
 mkdir -p "$LAB_DIR/cd"
 
+find_pid() {	# PATTERN: wait (bounded) for the process to appear
+	local i p
+	for i in $(seq 1 50); do
+		p=$(pgrep -n -f "$1") && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
 sample() {	# PID -> "utime+stime_seconds vmhwm_kb"
 	awk '{ printf "%s ", ($14 + $15) / 100 }' "/proc/$1/stat"
 	awk '/VmHWM/ { print $2 }' "/proc/$1/status"
@@ -107,7 +116,7 @@ sample() {	# PID -> "utime+stime_seconds vmhwm_kb"
 
 # --- nocwatchd ---
 lab_bg mon "$B/nocwatchd" -f "$LAB_DIR/nocwatch.conf"
-npid=$(pgrep -n -f "nocwatchd -f $LAB_DIR/nocwatch.conf")
+npid=$(find_pid "nocwatchd -f $LAB_DIR/nocwatch.conf")
 sleep 5
 read -r c0 _ < <(sample "$npid")
 sleep "$RUN"
@@ -118,7 +127,7 @@ sleep 3
 
 # --- collectd ---
 lab_bg mon collectd -f -C "$LAB_DIR/collectd.conf"
-cpid=$(pgrep -n -f "collectd -f -C $LAB_DIR/collectd.conf")
+cpid=$(find_pid "collectd -f -C $LAB_DIR/collectd.conf")
 sleep 5
 read -r d0 _ < <(sample "$cpid")
 sleep "$RUN"

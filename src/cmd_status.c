@@ -74,6 +74,18 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(rrd, "written")),
 	    json_integer_value(json_object_get(rrd, "backlog")),
 	    json_integer_value(json_object_get(rrd, "errors")));
+	printf("sites:");
+	json_array_foreach(json_object_get(o, "sites"), i, dev) {
+		const char *par = json_string_value(json_object_get(dev,
+		    "parent"));
+
+		str_escape(a, 40, json_string_value(json_object_get(dev,
+		    "name")), strlen(json_string_value(json_object_get(dev,
+		    "name"))));
+		printf(" %s (%s%s%s)", a, json_string_value(json_object_get(dev,
+		    "kind")), par ? ", via " : "", par ? par : "");
+	}
+	printf("\n");
 	printf("%-18s %-16s %-14s %-12s %-20s %8s  %s\n", "device", "site",
 	    "check", "outcome", "last run", "next in", "detail");
 	devs = json_object_get(o, "devices");

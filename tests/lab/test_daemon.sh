@@ -104,6 +104,7 @@ sleep 14
 wait "$traffic"
 human=$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock")
 expect_match "nocwatch status lists the checks" 'lib-rtr +lib +icmp +ok ' "$human"
+expect_match "nocwatch status lists the sites" '^sites: dc \(datacentre\) lib \(remote, via dc\)$' "$human"
 expect_match "nocwatch status: refused port shown" 'lib-rtr +lib +tcp +refused ' "$human"
 expect_match "passive watch hears the ICMP keepalives" 'lib-rtr +lib +pcap +ok ' "$human"
 expect_match "passive watch says silent when BFD never comes" 'lib-rtr +lib +pcap +silent .*no matching packet' "$human"
