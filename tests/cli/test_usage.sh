@@ -34,4 +34,11 @@ out=$("$dest/usr/local/bin/nocwatch" version 2>&1)
 expect_match "installed binary runs" '^nocwatch ' "$out"
 [ -f "$dest/usr/local/share/doc/nocwatch/README.md" ]
 expect_rc "README installed" 0 $?
+out=$("$dest/usr/local/sbin/nocwatchd" -n -f "$dest/usr/local/etc/nocwatch/nocwatch.conf" 2>&1)
+expect_match "installed nocwatchd checks the installed sample estate" '^configuration OK: 8 sites' "$out"
+expect_match "secrets installed readable by their owner only" '^600$' "$(stat -c %a "$dest/usr/local/etc/nocwatch/nocwatch.secrets.conf")"
+[ -f "$dest/usr/local/share/nocwatch/rrd/icmp.layout" ] && [ -f "$dest/usr/local/share/nocwatch/rrd/if.graph" ]
+expect_rc "layouts and graph definitions installed" 0 $?
+[ -f "$dest/usr/local/lib/systemd/system/nocwatchd.service" ]
+expect_rc "systemd unit installed" 0 $?
 exit 0
