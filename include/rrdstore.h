@@ -44,6 +44,7 @@ struct rrdstore;
 
 struct rrdstore_stats {
 	unsigned long long	queued, written, dropped_old, errors, created;
+	unsigned long long	values;		/* data-source values written */
 	size_t			backlog;
 };
 

@@ -52,7 +52,8 @@ static void
 check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
     double ms)
 {
-	if (o != c->outcome || c->nruns == 0)
+	/* Log changes, and a first result only when it is not ok. */
+	if ((c->nruns > 0 && o != c->outcome) || (c->nruns == 0 && o != PROBE_OK))
 		log_info("%s %s%s%s: %s%s%s", c->dev->conf->name,
 		    check_type_name(c->conf->type), c->conf->target ? " " : "",
 		    c->conf->target ? c->conf->target : "",

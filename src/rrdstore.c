@@ -28,7 +28,8 @@
 struct sample {
 	struct sample		*next;
 	char			 path[512];
-	const struct rrd_layout	*layout;
+	const struct rrd_layout	*layout;	/* NULL once written */
+	size_t			 layout_nds;
 	time_t			 t;
 	char			 values[RRD_MAX_DS * 24 + 32];	/* "t:v:v" */
 };

@@ -125,6 +125,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 	printf("# written %llu created %llu dropped %llu errors %llu\n",
 	    st.written, st.created, st.dropped_old, st.errors);
 	CHECK(st.written == 120 && st.created == 2, "120 samples in 2 new files");
+	CHECK(st.values == 60 * 4 + 60 * 7, "every data-source value counted");
 	CHECK(st.dropped_old == 1, "a sample not newer than the last is dropped");
 	CHECK(st.errors == 1 && st.backlog == 0, "the symlinked directory is refused");
 	CHECK(access("/tmp/icmp.rrd", F_OK) != 0, "nothing written through it");
