@@ -33,6 +33,46 @@ enum check_type {
 	CHECK_SNMP_STATUS, CHECK_PCAP, CHECK_TYPE_MAX
 };
 
+/* What an outage is, for priorities: see the incident engine. */
+enum situation {
+	SIT_SITE_DOWN,		/* a site cut off (no redundancy left) */
+	SIT_REDUNDANCY,		/* a site lost a link but is still reachable */
+	SIT_ON_BATTERY,		/* a site's UPS on battery, site still up */
+	SIT_WIFI,		/* controller down or too many APs down */
+	SIT_DEVICE_DOWN,	/* one device down, its parent up */
+	SIT_LINK_DEGRADED,	/* loss or latency over thresholds */
+	SIT_SERVICE_DOWN,	/* tcp/http/dns/status failing, host up */
+	SIT_MAX
+};
+
+enum notify_type { NOTIFY_WEBHOOK, NOTIFY_EXEC, NOTIFY_SYSLOG };
+
+struct notify_conf {
+	enum notify_type type;
+	char		*name;		/* "webhook", "exec" or "syslog" + n */
+	char		*url;		/* webhook */
+	char		*token;		/* webhook: Authorization: Bearer */
+	char		*ca_file;	/* webhook: extra trust anchors */
+	int		 insecure;
+	char		**argv;		/* exec: argv[0] is the program */
+	size_t		 argc;
+	double		 timeout_ms;
+	double		 retry_max_ms;	/* cap of the backoff */
+	int		 line;
+	const char	*file;
+};
+
+struct incident_conf {
+	double		 correlation_ms;	/* default 5 s */
+	double		 hold_down_ms;		/* recovery must hold, 30 s */
+	double		 reopen_ms;		/* recurrence reopens, 15 min */
+	double		 flap_high, flap_low;	/* % of state changes */
+	double		 wifi_ap_down_pct;	/* default 30% */
+	int		 priority[SIT_MAX];	/* 1..4 */
+	double		 sla_respond_ms[5];	/* by priority 1..4 */
+	double		 sla_resolve_ms[5];
+};
+
 struct check_conf {
 	enum check_type	 type;
 	char		*target;	/* port, URL, name, OID or interface */
@@ -58,6 +98,7 @@ struct site_conf {
 	char		*parent;	/* datacentre site, or NULL */
 	char		**tags;
 	size_t		 ntags;
+	int		 priority[SIT_MAX];	/* overrides, 0: none */
 	int		 line;
 	const char	*file;
 };
@@ -73,6 +114,7 @@ struct device_conf {
 	int		 snmp_port;
 	struct check_conf *checks;
 	size_t		 nchecks;
+	int		 priority[SIT_MAX];	/* overrides, 0: none */
 	int		 line;
 	const char	*file;
 };
@@ -95,6 +137,10 @@ struct config {
 	char			*trap_listen;	/* [ADDR:]PORT, or NULL */
 	char			**trap_communities;	/* "NAME [from ADDR]" */
 	size_t			 ntrap_communities;
+	char			*state_db;	/* the SQLite incident store */
+	struct incident_conf	 inc;
+	struct notify_conf	*notifies;
+	size_t			 nnotifies;
 	struct site_conf	*sites;
 	size_t			 nsites;
 	struct device_conf	*devices;	/* templates applied */
@@ -116,6 +162,8 @@ struct config {
 struct config	*config_load(const char *path);
 void		 config_free(struct config *);
 const char	*check_type_name(enum check_type);
+const char	*situation_name(enum situation);
+int		 situation_parse(const char *);	/* -1 if unknown */
 const struct site_conf *config_site(const struct config *, const char *name);
 const struct device_conf *config_device(const struct config *,
 		    const char *name);

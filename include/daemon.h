@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <stdint.h>
+
 #include "config.h"
+#include "incident.h"
 #include "probe.h"
 
 struct event_base;
@@ -26,6 +29,19 @@ struct daemon;
 struct device_rt;
 struct resolve_req;
 struct snmp_agent;
+
+/* Soft/hard state of a check, for the incident engine. */
+struct check_state {
+	int			 fails;		/* consecutive failures */
+	int			 hard;		/* failed past its retries */
+	double			 first_fail;	/* monotonic ms, 0 */
+	long long		 first_fail_wall;
+	double			 done_ms;	/* monotonic end of last run */
+	uint32_t		 hist;		/* recent results, 1 = failed */
+	int			 nhist, flapping;
+	int			 degraded;	/* icmp: runs over thresholds */
+	double			 last_rtt, last_loss;
+};
 
 struct check_rt {
 	struct device_rt	*dev;
@@ -45,6 +61,8 @@ struct check_rt {
 	double			 value;		/* headline value, NAN if none */
 	/* snmp-metrics: the agent's uptime at the last poll */
 	unsigned long		 last_uptime;
+	double			 rtt_loss[2];	/* icmp: median ms, loss % */
+	struct check_state	 st;
 };
 
 struct device_rt {
@@ -53,6 +71,7 @@ struct device_rt {
 	struct snmp_agent	*agent;
 	struct check_rt		*checks;
 	size_t			 nchecks;
+	struct dev_obs		 obs;
 };
 
 struct daemon {
@@ -66,6 +85,7 @@ struct daemon {
 	struct rrd_layout	*layouts;
 	size_t			 nlayouts;
 	struct trap_listener	*traps;
+	struct incident_engine	*inc;
 	struct config		*conf;
 	const char		*conf_path;
 	struct device_rt	*devs;

@@ -21,6 +21,9 @@ struct http_params {
 	int		 expect_status;	/* 0: any status below 400 */
 	const char	*expect_body;	/* substring the body must contain */
 	const char	*ca_file;	/* extra trust anchors, or NULL */
+	/* Outbound use (webhooks): a POST body and extra header lines. */
+	const char	*post_body;	/* copied; POST instead of GET */
+	const char *const *headers;	/* "Name: value", NULL-terminated */
 };
 
 /* An engine (one curl multi handle) per event base.  Never NULL. */

@@ -28,6 +28,7 @@ struct http_probe {
 	CURL			*easy;
 	struct http_params	 p;
 	char			*url, *expect_body, *ca_file;
+	struct curl_slist	*headers;
 	probe_done_cb		 cb;
 	void			*arg;
 	char			*body;
@@ -347,6 +348,18 @@ http_probe_start(struct http_engine *e, const char *url,
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_fn);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	if (p->post_body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
+		    (long)strlen(p->post_body));
+		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, p->post_body);
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "nocwatch/0.1");
+	}
+	for (size_t i = 0; p->headers != NULL && p->headers[i] != NULL; i++)
+		h->headers = curl_slist_append(h->headers, p->headers[i]);
+	if (h->headers != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
+	h->p.post_body = NULL;
+	h->p.headers = NULL;
 	curl_multi_add_handle(e->multi, c);
 	return h;
 }
@@ -358,6 +371,7 @@ http_probe_cancel(struct http_probe *h)
 		return;
 	curl_multi_remove_handle(h->eng->multi, h->easy);
 	curl_easy_cleanup(h->easy);
+	curl_slist_free_all(h->headers);
 	free(h->url);
 	free(h->expect_body);
 	free(h->ca_file);

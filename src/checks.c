@@ -66,6 +66,7 @@ check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
 	/* A re-check asked for while this run was under way: run again. */
 	if (c->by_trap)
 		sched_run_now(c->item);
+	incident_check_result(c);
 }
 
 static double
@@ -84,6 +85,10 @@ probe_done(const struct probe_result *r, void *arg)
 	char metric[64];
 	int idx = (int)(c - c->dev->checks);
 
+	if (c->conf->type == CHECK_ICMP) {
+		c->rtt_loss[0] = val(r, "rtt_median");
+		c->rtt_loss[1] = val(r, "loss_pct");
+	}
 	check_done(c, r->outcome, r->detail, r->elapsed_ms);
 	switch (c->conf->type) {
 	case CHECK_ICMP:

@@ -20,8 +20,8 @@ static const char status_usage[] =
 "  --socket PATH  the daemon's control socket (default /run/nocwatch/nocwatchd.sock)\n"
 "  --json         the daemon's status document as it is\n";
 
-static char *
-status_fetch(const char *path, char *err, size_t errlen)
+char *
+control_request(const char *path, const char *req, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	size_t len = 0, cap = 65536;
@@ -34,7 +34,8 @@ status_fetch(const char *path, char *err, size_t errlen)
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    write(fd, "status\n", 7) != 7) {
+	    write(fd, req, strlen(req)) != (ssize_t)strlen(req) ||
+	    write(fd, "\n", 1) != 1) {
 		snprintf(err, errlen, "%s: %s (is nocwatchd running?)", path,
 		    strerror(errno));
 		if (fd != -1)
@@ -144,7 +145,8 @@ cmd_status(int argc, char **argv)
 			return STATUS_UNKNOWN;
 		}
 	}
-	if ((doc = status_fetch(path, err, sizeof(err))) == NULL) {
+	if ((doc = control_request(path, "status", err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "nocwatch: status: %s\n", err);
 		return STATUS_CRITICAL;
 	}

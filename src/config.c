@@ -326,6 +326,7 @@ expect_lbrace(struct parser *p, const char *what)
 	return -1;
 }
 
+#include "config_incident.inc"
 #include "config_parse.inc"
 
 static void
@@ -431,6 +432,8 @@ parse_top(struct parser *p)
 			include_rule(p);
 		else if (global_rule(p, kw) == 0)
 			;
+		else if (incident_rule(p, kw) == 0)
+			;
 		else if (strcmp(kw, "defaults") == 0)
 			defaults_rule(p);
 		else if (strcmp(kw, "site") == 0 || strcmp(kw, "device") == 0 ||
@@ -504,6 +507,9 @@ apply_template(struct parser *p, struct device_conf *d)
 		    "'%s'", d->name, d->templ);
 		return;
 	}
+	for (i = 0; i < SIT_MAX; i++)
+		if (d->priority[i] == 0)
+			d->priority[i] = t->priority[i];
 	if (!d->has_snmp && t->has_snmp) {
 		d->has_snmp = 1;
 		d->snmp = t->snmp;
@@ -533,6 +539,7 @@ config_load(const char *path)
 	p.defaults.interval_ms = 60000;
 	p.defaults.timeout_ms = 2000;
 	p.defaults.retries = 2;
+	incident_defaults(&p.conf->inc);
 	if (src_push(&p, path, path, 0) == 0)
 		parse_top(&p);
 	while (p.depth >= 0)
@@ -542,6 +549,8 @@ config_load(const char *path)
 	config_validate(&p);
 	if (p.conf->rrd_dir == NULL)
 		p.conf->rrd_dir = xstrdup("/var/lib/nocwatch/rrd");
+	if (p.conf->state_db == NULL)
+		p.conf->state_db = xstrdup("/var/lib/nocwatch/nocwatch.db");
 	if (p.conf->control == NULL)
 		p.conf->control = xstrdup("/run/nocwatch/nocwatchd.sock");
 	for (i = 0; i < p.nmacros; i++) {
@@ -597,6 +606,8 @@ config_free(struct config *c)
 	free(c->rrdcached);
 	free(c->control);
 	free(c->trap_listen);
+	free(c->state_db);
+	notifies_free(c->notifies, c->nnotifies);
 	for (i = 0; i < c->ntrap_communities; i++)
 		free(c->trap_communities[i]);
 	free(c->trap_communities);

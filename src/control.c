@@ -17,11 +17,13 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "daemon.h"
+#include "incident.h"
 #include "log.h"
 
-#define CONTROL_MAX_REQUEST	256
+#define CONTROL_MAX_REQUEST	4096
 
 static void
 control_conn_event(struct bufferevent *bev, short what, void *arg)
@@ -39,6 +41,57 @@ control_written(struct bufferevent *bev, void *arg)
 		bufferevent_free(bev);
 }
 
+/*
+ * A command as one JSON line: {"cmd":"ack","id":N,"by":"NAME"},
+ * {"cmd":"maintenance-add","scope":"site"|"device","name":..,"starts":MS,
+ * "ends":MS,"reason":..} or {"cmd":"maintenance-remove","id":N}.
+ */
+static char *
+control_command(struct daemon *d, const char *line)
+{
+	json_t *req = json_loads(line, 0, NULL), *rep = json_object();
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	const char *str;
+	char err[256] = "";
+	long long id;
+	char *out;
+
+	if (req == NULL || cmd == NULL)
+		snprintf(err, sizeof(err), "a JSON command with \"cmd\" expected");
+	else if (d->inc == NULL)
+		snprintf(err, sizeof(err), "the incident engine is not running");
+	else if (strcmp(cmd, "ack") == 0) {
+		id = json_integer_value(json_object_get(req, "id"));
+		str = json_string_value(json_object_get(req, "by"));
+		if (incident_ack(d->inc, id, str, err, sizeof(err)) == 0)
+			json_object_set_new(rep, "acknowledged", json_integer(id));
+	} else if (strcmp(cmd, "maintenance-add") == 0) {
+		const char *scope = json_string_value(json_object_get(req,
+		    "scope")), *name = json_string_value(json_object_get(req,
+		    "name"));
+
+		if (scope == NULL || name == NULL)
+			snprintf(err, sizeof(err), "scope and name expected");
+		else if ((id = incident_maint_add(d->inc, scope, name,
+		    json_integer_value(json_object_get(req, "starts")),
+		    json_integer_value(json_object_get(req, "ends")),
+		    json_string_value(json_object_get(req, "reason")), err,
+		    sizeof(err))) > 0)
+			json_object_set_new(rep, "id", json_integer(id));
+	} else if (strcmp(cmd, "maintenance-remove") == 0) {
+		id = json_integer_value(json_object_get(req, "id"));
+		if (incident_maint_remove(d->inc, id, err, sizeof(err)) == 0)
+			json_object_set_new(rep, "removed", json_integer(id));
+	} else
+		snprintf(err, sizeof(err), "unknown command");
+	if (err[0] != '\0')
+		json_object_set_new(rep, "error", json_string(err));
+	out = json_dumps(rep, JSON_COMPACT);
+	json_decref(rep);
+	json_decref(req);
+	return out;
+}
+
 static void
 control_read(struct bufferevent *bev, void *arg)
 {
@@ -52,6 +105,10 @@ control_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	if (strcmp(line, "status") == 0 && (s = daemon_status_json(d)) != NULL) {
+		bufferevent_write(bev, s, strlen(s));
+		bufferevent_write(bev, "\n", 1);
+		free(s);
+	} else if (line[0] == '{' && (s = control_command(d, line)) != NULL) {
 		bufferevent_write(bev, s, strlen(s));
 		bufferevent_write(bev, "\n", 1);
 		free(s);

@@ -48,6 +48,7 @@ device_open(struct daemon *d, struct device_rt *dev,
 
 	dev->d = d;
 	dev->conf = dv;
+	dev->obs.ap_up = dev->obs.ap_down = dev->obs.minutes_left = NAN;
 	if (dv->has_snmp && (dev->agent = snmp_agent_open(d->snmp, &ap, err,
 	    sizeof(err))) == NULL)
 		log_warnx("%s: %s", dv->name, err);
@@ -79,11 +80,12 @@ device_close(struct device_rt *dev)
 		sched_remove(dev->checks[i].item);
 	}
 	free(dev->checks);
+	dev_obs_free(&dev->obs);
 }
 
 /* Carry last results over a reload, by key. */
 static void
-carry_over(struct device_rt *to, size_t nto, const struct device_rt *from,
+carry_over(struct device_rt *to, size_t nto, struct device_rt *from,
     size_t nfrom)
 {
 	size_t i, j, a, b;
@@ -92,6 +94,9 @@ carry_over(struct device_rt *to, size_t nto, const struct device_rt *from,
 		for (j = 0; j < nfrom; j++) {
 			if (strcmp(to[i].conf->name, from[j].conf->name) != 0)
 				continue;
+			/* Observations move (the interface list with them). */
+			to[i].obs = from[j].obs;
+			memset(&from[j].obs, 0, sizeof(from[j].obs));
 			for (a = 0; a < to[i].nchecks; a++)
 				for (b = 0; b < from[j].nchecks; b++) {
 					struct check_rt *x = &to[i].checks[a];
@@ -106,6 +111,9 @@ carry_over(struct device_rt *to, size_t nto, const struct device_rt *from,
 					x->last_ms = y->last_ms;
 					x->value = y->value;
 					x->last_uptime = y->last_uptime;
+					x->st = y->st;
+					memcpy(x->rtt_loss, y->rtt_loss,
+					    sizeof(x->rtt_loss));
 					memcpy(x->detail, y->detail,
 					    sizeof(x->detail));
 				}
@@ -120,6 +128,7 @@ trap_in(const struct trap *t, void *arg)
 	char line[512];
 
 	log_info("trap: %s", trap_format(t, line, sizeof(line)));
+	incident_trap(d->inc, dev, t);
 	if (dev != NULL && t->event != TRAP_EV_OTHER) {
 		d->traps_rechecks++;
 		daemon_recheck(d, dev, 1);
@@ -191,6 +200,8 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	if (control_open(d, conf->control, err, errlen) == -1)
 		return -1;
 	devices_build(d);
+	if ((d->inc = incident_engine_new(d, err, errlen)) == NULL)
+		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
 	    conf->ndevices, conf->nlinks);
 	return 0;
@@ -215,6 +226,7 @@ daemon_reload(struct daemon *d)
 	d->conf = nc;
 	devices_build(d);
 	carry_over(d->devs, d->ndevs, odevs, on);
+	incident_engine_reload(d->inc);
 	devices_free(odevs, on);
 	config_free(old);
 	log_info("reloaded: %zu sites, %zu devices, %zu links", nc->nsites,
@@ -227,6 +239,8 @@ daemon_stop(struct daemon *d)
 {
 	control_close(d);
 	trap_listener_free(d->traps);
+	incident_engine_free(d->inc);
+	d->inc = NULL;
 	devices_free(d->devs, d->ndevs);
 	sched_free(d->sched);
 	rrdstore_free(d->rrd);		/* flushes what is queued */

@@ -18,6 +18,10 @@ static const char main_usage[] =
 "  traps listen [ADDR:]PORT              print SNMP traps as they arrive\n"
 "  graph DEVICE METRIC -o FILE.png       render a metric from its RRD file\n"
 "  status [--json]                       the running daemon's devices and checks\n"
+"  incidents [--open] [--json]           incidents from the store\n"
+"  incident ID                           one incident: timeline and evidence\n"
+"  ack ID [--by NAME]                    acknowledge an incident\n"
+"  maintenance add|list|remove ...       maintenance windows\n"
 "  version                               print the version\n";
 
 static const char probe_usage[] =
@@ -66,6 +70,14 @@ main(int argc, char **argv)
 		return cmd_probe(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "incidents") == 0)
+		return cmd_incidents(argc - 1, argv + 1);
+	if (strcmp(argv[1], "incident") == 0)
+		return cmd_incident(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ack") == 0)
+		return cmd_ack(argc - 1, argv + 1);
+	if (strcmp(argv[1], "maintenance") == 0)
+		return cmd_maintenance(argc - 1, argv + 1);
 	if (strcmp(argv[1], "graph") == 0)
 		return cmd_graph(argc - 1, argv + 1);
 	if (strcmp(argv[1], "traps") == 0)

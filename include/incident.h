@@ -1,0 +1,121 @@
+/*
+ * Incidents: check results, traps and polled UPS/AP/interface states become
+ * one incident per real outage, with a cause, a priority and an SLA, kept
+ * in a crash-safe SQLite store, and delivered through an outbox.
+ *
+ * The engine is level-based: every evaluation computes the problems the
+ * estate has now (from hard check states and the topology) and reconciles
+ * them with the open incidents by key; nothing depends on having seen an
+ * edge, so a restart rebuilds the same incidents from fresh results.
+ */
+#ifndef NOCWATCH_INCIDENT_H
+#define NOCWATCH_INCIDENT_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct daemon;
+struct device_rt;
+struct check_rt;
+struct trap;
+struct store;
+struct notifier;
+
+enum inc_cause {
+	CAUSE_FIBRE_CUT, CAUSE_POWER_LOSS, CAUSE_DEVICE_DOWN,
+	CAUSE_WIFI_DEGRADED, CAUSE_LINK_DEGRADED, CAUSE_SERVICE_DOWN,
+	CAUSE_MAX
+};
+
+enum inc_state { INC_OPEN, INC_ACKNOWLEDGED, INC_RESOLVED };
+
+struct strset {
+	char	**v;
+	size_t	  n;
+};
+
+struct incident {
+	long long	 id;
+	char		 key[160];
+	enum inc_cause	 cause;
+	enum situation	 sit;
+	int		 priority;	/* 1..4 */
+	enum inc_state	 state;
+	char		 title[300];
+	struct strset	 sites, devices;
+	int		 flapping;
+	/* milliseconds since the epoch, 0: not yet */
+	long long	 started_at;	/* first fault observed */
+	long long	 opened_at, acked_at, recovered_at, resolved_at;
+	long long	 respond_by, resolve_by;
+	char		 ack_by[64];
+	/* runtime only */
+	double		 absent_since;	/* monotonic ms the problem went, 0 */
+	struct strset	 evidence;	/* observations already stored */
+	int		 seen;		/* matched in this evaluation */
+	struct incident	*next;
+};
+
+const char	*cause_name(enum inc_cause);
+int		 cause_parse(const char *);
+const char	*inc_state_name(enum inc_state);
+
+int		 strset_add(struct strset *, const char *);	/* 1 if new */
+int		 strset_has(const struct strset *, const char *);
+void		 strset_free(struct strset *);
+
+/* Per-device observations that are not check outcomes. */
+struct if_obs {
+	long		 index;
+	char		 name[64];
+	int		 oper;		/* ifOperStatus, 0: unknown */
+};
+
+struct dev_obs {
+	/* UPS */
+	int		 on_battery, battery_low;
+	long long	 battery_since;	/* ms since the epoch */
+	double		 minutes_left;	/* NAN if unknown */
+	char		 ups_source[96];	/* how we know */
+	/* Wi-Fi controller */
+	double		 ap_up, ap_down;	/* NAN if unknown */
+	/* interfaces seen in polls (for link ends and traps) */
+	struct if_obs	*ifs;
+	size_t		 nifs;
+};
+
+struct incident_engine;
+
+struct incident_engine *incident_engine_new(struct daemon *, char *err,
+		    size_t errlen);
+void		 incident_engine_free(struct incident_engine *);
+/* The configuration changed (d->devs rebuilt): rebuild the topology. */
+void		 incident_engine_reload(struct incident_engine *);
+
+/* Hooks from the checks and the trap receiver. */
+void		 incident_check_result(struct check_rt *);
+void		 incident_ifstatus(struct device_rt *, long index,
+		    const char *name, int oper);
+void		 incident_ups(struct device_rt *, double source, double status,
+		    double minutes, const char *how);
+void		 incident_aps(struct device_rt *, double up, double down);
+void		 incident_trap(struct incident_engine *, struct device_rt *,
+		    const struct trap *);
+
+/* Commands (control socket, later the HTTP API); JSON replies. */
+int		 incident_ack(struct incident_engine *, long long id,
+		    const char *by, char *err, size_t errlen);
+long long	 incident_maint_add(struct incident_engine *, const char *scope,
+		    const char *name, long long starts, long long ends,
+		    const char *reason, char *err, size_t errlen);
+int		 incident_maint_remove(struct incident_engine *, long long id,
+		    char *err, size_t errlen);
+/* Counters for status/health: open incidents, outbox backlog. */
+void		 incident_stats(struct incident_engine *, size_t *open,
+		    size_t *backlog);
+struct store	*incident_store(struct incident_engine *);
+
+void		 dev_obs_free(struct dev_obs *);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * The outbox deliverer: rows committed to the store's outbox go out on
+ * their channel (webhook, exec handler, syslog) in order per incident,
+ * retried with capped, jittered backoff; a row is marked sent only after
+ * the receiver took it, so a crash re-sends with the same idempotency key.
+ */
+#ifndef NOCWATCH_NOTIFY_H
+#define NOCWATCH_NOTIFY_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct event_base;
+struct http_engine;
+struct store;
+struct notifier;
+
+struct notifier	*notifier_new(struct event_base *, struct http_engine *,
+		    struct store *);
+/* The channels of conf (kept by the caller until the next call). */
+void		 notifier_configure(struct notifier *, const struct config *);
+/* Rows were added: look at once. */
+void		 notifier_kick(struct notifier *);
+void		 notifier_free(struct notifier *);
+/* "webhook:URL", "exec:PATH" or "syslog". */
+void		 notify_channel_id(const struct notify_conf *, char *buf,
+		    size_t len);
+/* Backoff before attempt n+1 (n >= 1), capped, with jitter. */
+double		 notify_backoff_ms(int attempts, double cap_ms, double r01);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * The incident store: SQLite in WAL mode with synchronous=FULL, a versioned
+ * schema migrated on open, and one transaction per incident change holding
+ * the incident row, its timeline row and its outbox rows together.
+ */
+#ifndef NOCWATCH_STORE_H
+#define NOCWATCH_STORE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct incident;
+struct store;
+
+#define STORE_SCHEMA_VERSION	1
+
+struct outbox_row {
+	long long	 id;
+	long long	 incident;
+	char		 channel[64];
+	char		 event[24];
+	char		 idem_key[96];
+	char		*body;		/* caller frees */
+	int		 attempts;
+};
+
+struct maint_row {
+	long long	 id;
+	char		 scope[8];	/* "site" or "device" */
+	char		 name[64];
+	long long	 starts, ends;	/* ms since the epoch */
+};
+
+/* readonly opens an existing store for queries (the CLI). */
+struct store	*store_open(const char *path, int readonly, char *err,
+		    size_t errlen);
+void		 store_close(struct store *);
+int		 store_schema_version(struct store *);
+
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+void		 store_rollback(struct store *);
+
+/* Insert (id 0: sets it) or update the incident row. */
+int		 store_incident_save(struct store *, struct incident *);
+/* A timeline row; its id, or -1. */
+long long	 store_timeline(struct store *, long long incident,
+		    long long at, const char *event, const char *detail);
+int		 store_evidence(struct store *, long long incident,
+		    long long at, const char *source, const char *text);
+int		 store_outbox_add(struct store *, long long incident,
+		    long long timeline, const char *channel, const char *event,
+		    const char *idem_key, const char *body);
+/* Incidents not resolved, or resolved at or after since (ms). */
+int		 store_load_incidents(struct store *, long long since,
+		    void (*cb)(struct incident *, void *), void *arg);
+
+/* Due outbox rows of a channel, the oldest pending one per incident. */
+size_t		 store_outbox_due(struct store *, const char *channel,
+		    double now, struct outbox_row *rows, size_t max);
+int		 store_outbox_sent(struct store *, long long id, long long at);
+int		 store_outbox_retry(struct store *, long long id, int attempts,
+		    double next_at, const char *error, int give_up);
+size_t		 store_outbox_backlog(struct store *);
+
+long long	 store_maint_add(struct store *, const char *scope,
+		    const char *name, long long starts, long long ends,
+		    const char *reason, long long now);
+int		 store_maint_remove(struct store *, long long id, long long now);
+size_t		 store_maint_active(struct store *, long long now,
+		    struct maint_row **rows);
+int		 store_suppressed(struct store *, long long maint,
+		    const char *key, const char *cause, const char *detail,
+		    long long at);
+
+/* JSON for the CLI and the API (new references; NULL on error). */
+json_t		*store_incidents_json(struct store *, const char *state,
+		    int priority, int limit);
+json_t		*store_incident_json(struct store *, long long id);
+json_t		*store_maint_json(struct store *, int all);
+json_t		*incident_to_json(const struct incident *);
+/* ISO 8601 UTC of ms since the epoch ("2026-11-24T03:59:56Z"). */
+char		*iso8601(long long ms, char *buf, size_t len);
+long long	 now_wall_ms(void);
+
+#endif

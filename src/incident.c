@@ -1,0 +1,667 @@
+/*
+ * The incident engine.  Every half second (and soon after a trap) it
+ * computes the estate's problems from hard check states and the topology:
+ *
+ *   - a device is DOWN when all its reachability checks (icmp, else snmp,
+ *     else tcp) failed hard; DOWN below a DOWN ancestor is UNREACHABLE;
+ *   - the DOWN devices with no DOWN ancestor are roots; the roots that are
+ *     the edges of a site whose edges are all down make the site dark, and
+ *     each dark site (or lone root) is one group with everything below it;
+ *   - a group's cause comes from evidence: a UPS at a cut site on battery
+ *     before it went dark is power-loss, else the near end of a link into
+ *     the group reporting it down is fibre-cut, else a controller is
+ *     wifi-degraded, else device-down;
+ *   - beside outages: a site with one uplink of several down (redundancy),
+ *     a UPS on battery at a site that is up, a controller with too many
+ *     APs down, a WAN edge over its loss/latency thresholds, and a failing
+ *     tcp/http/dns/status check on a host that is up.
+ *
+ * Problems are keyed ("site:NAME", "device:NAME", "wifi:NAME",
+ * "service:CHECK") and reconciled with the open incidents: a new key
+ * opens one (after the correlation window, or at once when every root's
+ * parent has been re-checked since it failed), a known key updates it
+ * (affected lists only grow, priority only rises), a key that is gone
+ * and whose devices are all up resolves it after the hold-down, and a
+ * key that returns within the reopen window reopens it.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "daemon.h"
+#include "incident.h"
+#include "log.h"
+#include "notify.h"
+#include "oids.h"
+#include "scheduler.h"
+#include "store.h"
+#include "trap.h"
+#include "xmalloc.h"
+
+#define EVAL_MS			500
+#define MAINT_RELOAD_MS		5000
+#define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
+#define FLAP_HISTORY		21
+#define MAX_EVIDENCE		24
+
+enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
+
+struct tdev {
+	struct device_rt *rt;
+	int		 parent, site, edge, is_ups, is_wlc;
+	int		*reach;		/* indices of reachability checks */
+	size_t		 nreach;
+	/* per evaluation */
+	int		 state, unreach, flapping;
+	double		 first_fail;	/* monotonic */
+	long long	 first_fail_wall;
+	long long	 maint;		/* maintenance id covering it, 0 */
+	int		 mark;
+};
+
+struct tsite {
+	const struct site_conf *conf;
+	int		 parent;
+	int		 dark;
+	long long	 dark_wall;
+	int		 nuplinks;
+	int		 mark;
+};
+
+struct tlink {
+	const struct link_conf *conf;
+	int		 dev[2];
+	int		 far_site;	/* site of the end that is not a DC */
+	int		 oper[2];	/* per end: 0 unknown, 1 up, 2 down */
+	long long	 at[2];
+	char		 how[2][96];
+	uint32_t	 hist;
+	int		 nhist, flapping;
+};
+
+struct evid {
+	long long	 at;
+	char		 source[96];
+	char		 text[256];
+};
+
+struct problem {
+	char		 key[160];
+	enum inc_cause	 cause;
+	enum situation	 sit;
+	int		 prio;
+	char		 title[300];
+	struct strset	 sites, devices, subjects;
+	struct evid	 ev[MAX_EVIDENCE];
+	int		 nev;
+	long long	 started_at;
+	int		 confirmed, flapping;
+	long long	 maint;
+};
+
+struct pending {
+	char		 key[160];
+	double		 first;
+	int		 gen;
+};
+
+struct incident_engine {
+	struct daemon		*d;
+	struct store		*st;
+	struct notifier		*nt;
+	struct tdev		*devs;
+	size_t			 ndevs;
+	struct tsite		*sites;
+	size_t			 nsites;
+	struct tlink		*links;
+	size_t			 nlinks;
+	struct incident		*incs;
+	struct pending		*pend;
+	size_t			 npend;
+	struct problem		*probs;
+	size_t			 nprobs;
+	struct maint_row	*maint;
+	size_t			 nmaint;
+	double			 maint_at;
+	struct event		*timer, *soon;
+	int			 gen;
+};
+
+static const char *const cause_names[CAUSE_MAX] = {
+	"fibre-cut", "power-loss", "device-down", "wifi-degraded",
+	"link-degraded", "service-down",
+};
+
+const char *
+cause_name(enum inc_cause c)
+{
+	return (unsigned)c < CAUSE_MAX ? cause_names[c] : "?";
+}
+
+int
+cause_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < CAUSE_MAX; i++)
+		if (strcmp(s, cause_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+inc_state_name(enum inc_state s)
+{
+	return s == INC_OPEN ? "open" : s == INC_ACKNOWLEDGED ?
+	    "acknowledged" : "resolved";
+}
+
+int
+strset_has(const struct strset *s, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+int
+strset_add(struct strset *s, const char *v)
+{
+	if (strset_has(s, v))
+		return 0;
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(char *));
+	s->v[s->n++] = xstrdup(v);
+	return 1;
+}
+
+void
+strset_free(struct strset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+void
+dev_obs_free(struct dev_obs *o)
+{
+	free(o->ifs);
+	o->ifs = NULL;
+	o->nifs = 0;
+}
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static struct incident_engine *
+engine_of(struct device_rt *dev)
+{
+	return dev->d->inc;
+}
+
+static int
+dev_index(struct incident_engine *e, struct device_rt *dev)
+{
+	long i = dev - e->d->devs;
+
+	return i >= 0 && (size_t)i < e->ndevs && e->devs[i].rt == dev ?
+	    (int)i : -1;
+}
+
+static void
+eval_soon(struct incident_engine *e)
+{
+	struct timeval tv = { 0, 50000 };
+
+	if (e != NULL && e->soon != NULL && !event_pending(e->soon, EV_TIMEOUT,
+	    NULL))
+		event_add(e->soon, &tv);
+}
+
+/* --- topology ---------------------------------------------------------- */
+
+static int
+find_site(struct incident_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < e->nsites; i++)
+		if (strcmp(e->sites[i].conf->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+find_dev(struct incident_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < e->ndevs; i++)
+		if (strcmp(e->devs[i].rt->conf->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+oid_named(const char *text, const char *name)
+{
+	return strncmp(text, name, strlen(name)) == 0;
+}
+
+static void
+classify(struct tdev *t)
+{
+	const struct device_conf *dc = t->rt->conf;
+	size_t i, j;
+	int have[CHECK_TYPE_MAX] = { 0 };
+
+	for (i = 0; i < dc->nchecks; i++) {
+		const struct check_conf *k = &dc->checks[i];
+
+		have[k->type]++;
+		for (j = 0; j < k->noids; j++) {
+			if (oid_named(k->oids[j], "ups"))
+				t->is_ups = 1;
+			if (oid_named(k->oids[j], "bsnAP") ||
+			    oid_named(k->oids[j], "wlanAP"))
+				t->is_wlc = 1;
+		}
+		if (k->type == CHECK_SNMP_STATUS && k->target != NULL &&
+		    oid_named(k->target, "ups"))
+			t->is_ups = 1;
+	}
+	t->reach = xcalloc(dc->nchecks + 1, sizeof(int));
+	for (i = 0; i < dc->nchecks; i++) {
+		enum check_type ty = dc->checks[i].type;
+
+		if (have[CHECK_ICMP] ? ty == CHECK_ICMP :
+		    (have[CHECK_SNMP_METRICS] || have[CHECK_SNMP_STATUS]) ?
+		    (ty == CHECK_SNMP_METRICS || ty == CHECK_SNMP_STATUS) :
+		    ty == CHECK_TCP)
+			t->reach[t->nreach++] = (int)i;
+	}
+}
+
+static void
+topo_free(struct incident_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndevs; i++)
+		free(e->devs[i].reach);
+	free(e->devs);
+	free(e->sites);
+	e->devs = NULL;
+	e->sites = NULL;
+	e->ndevs = e->nsites = 0;
+}
+
+static void
+topo_build(struct incident_engine *e)
+{
+	struct daemon *d = e->d;
+	const struct config *c = d->conf;
+	struct tlink *old = e->links;
+	size_t i, j, nold = e->nlinks;
+	int end;
+
+	topo_free(e);
+	e->nsites = c->nsites;
+	e->sites = xcalloc(c->nsites + 1, sizeof(*e->sites));
+	for (i = 0; i < c->nsites; i++)
+		e->sites[i].conf = &c->sites[i];
+	for (i = 0; i < c->nsites; i++)
+		e->sites[i].parent = find_site(e, c->sites[i].parent);
+	e->ndevs = d->ndevs;
+	e->devs = xcalloc(d->ndevs + 1, sizeof(*e->devs));
+	for (i = 0; i < d->ndevs; i++) {
+		e->devs[i].rt = &d->devs[i];
+		classify(&e->devs[i]);
+	}
+	for (i = 0; i < d->ndevs; i++) {
+		struct tdev *t = &e->devs[i];
+
+		t->parent = find_dev(e, t->rt->conf->parent);
+		t->site = find_site(e, t->rt->conf->site);
+		t->edge = t->parent < 0 || e->devs[t->parent].site != t->site;
+	}
+	/* Links keep their observed state over a reload, by name. */
+	e->nlinks = c->nlinks;
+	e->links = xcalloc(c->nlinks + 1, sizeof(*e->links));
+	for (i = 0; i < c->nlinks; i++) {
+		struct tlink *l = &e->links[i];
+		int s0, s1;
+
+		l->conf = &c->links[i];
+		l->dev[0] = find_dev(e, l->conf->dev[0]);
+		l->dev[1] = find_dev(e, l->conf->dev[1]);
+		for (j = 0; j < nold; j++)
+			if (strcmp(old[j].conf->name, l->conf->name) == 0) {
+				memcpy(l->oper, old[j].oper, sizeof(l->oper));
+				memcpy(l->at, old[j].at, sizeof(l->at));
+				memcpy(l->how, old[j].how, sizeof(l->how));
+				l->hist = old[j].hist;
+				l->nhist = old[j].nhist;
+				l->flapping = old[j].flapping;
+			}
+		s0 = l->dev[0] >= 0 ? e->devs[l->dev[0]].site : -1;
+		s1 = l->dev[1] >= 0 ? e->devs[l->dev[1]].site : -1;
+		/* The far site is the one that is not a datacentre ("to"). */
+		end = (s1 >= 0 && e->sites[s1].conf->kind == SITE_DATACENTRE &&
+		    s0 >= 0 && e->sites[s0].conf->kind != SITE_DATACENTRE) ? 0 :
+		    1;
+		l->far_site = end ? s1 : s0;
+		if (l->far_site >= 0 && s0 != s1)
+			e->sites[l->far_site].nuplinks++;
+	}
+	free(old);
+}
+
+/* --- observations -------------------------------------------------------- */
+
+static int
+flap_update(uint32_t *hist, int *nhist, int *flapping, int bit, double high,
+    double low)
+{
+	uint32_t h = (*hist << 1) | (bit ? 1u : 0u), x;
+	int n = *nhist < FLAP_HISTORY ? *nhist + 1 : FLAP_HISTORY, changes = 0;
+	double pct;
+
+	h &= (1u << FLAP_HISTORY) - 1;
+	*hist = h;
+	*nhist = n;
+	if (n < 3)
+		return *flapping;
+	x = (h ^ (h >> 1)) & ((1u << (n - 1)) - 1);
+	while (x) {
+		changes += (int)(x & 1);
+		x >>= 1;
+	}
+	pct = 100.0 * changes / (n - 1);
+	if (!*flapping && pct >= high)
+		*flapping = 1;
+	else if (*flapping && pct < low)
+		*flapping = 0;
+	return *flapping;
+}
+
+static int
+is_down_outcome(enum probe_outcome o)
+{
+	return o == PROBE_TIMEOUT || o == PROBE_UNREACHABLE;
+}
+
+static int
+is_reach(const struct tdev *t, int check)
+{
+	size_t i;
+
+	for (i = 0; i < t->nreach; i++)
+		if (t->reach[i] == check)
+			return 1;
+	return 0;
+}
+
+/* A link into this device is reported down by its other, live end. */
+static int
+uplink_down(struct incident_engine *e, int di)
+{
+	size_t i;
+	int end;
+
+	for (i = 0; i < e->nlinks; i++)
+		for (end = 0; end < 2; end++)
+			if (e->links[i].dev[end] == di &&
+			    e->links[i].oper[!end] == 2 &&
+			    e->links[i].dev[!end] >= 0 &&
+			    e->devs[e->links[i].dev[!end]].state != DS_DOWN)
+				return 1;
+	return 0;
+}
+
+static void
+recheck_dev(struct device_rt *dev)
+{
+	size_t i;
+
+	for (i = 0; i < dev->nchecks; i++)
+		if (dev->checks[i].conf->type != CHECK_PCAP)
+			sched_run_now(dev->checks[i].item);
+}
+
+void
+incident_check_result(struct check_rt *c)
+{
+	const double *rtt_loss = c->rtt_loss;
+	struct incident_engine *e = engine_of(c->dev);
+	struct check_state *s = &c->st;
+	const struct check_conf *k = c->conf;
+	const struct threshold *th;
+	int di, idx = (int)(c - c->dev->checks), reach, fail, p;
+	double now = mono_ms();
+
+	s->done_ms = now;
+	if (e == NULL || (di = dev_index(e, c->dev)) < 0)
+		return;
+	reach = is_reach(&e->devs[di], idx);
+	fail = reach ? is_down_outcome(c->outcome) : c->outcome != PROBE_OK;
+	/* Status checks of a UPS are power evidence, not service faults. */
+	if (k->type == CHECK_SNMP_STATUS && e->devs[di].is_ups) {
+		if (c->outcome == PROBE_OK || c->outcome == PROBE_BAD_RESPONSE)
+			incident_ups(c->dev, c->value, NAN, NAN,
+			    "upsOutputSource poll");
+		fail = 0;
+	}
+	flap_update(&s->hist, &s->nhist, &s->flapping, fail,
+	    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
+	if (!fail) {
+		if (s->hard)
+			eval_soon(e);
+		s->fails = 0;
+		s->hard = 0;
+		s->first_fail = 0;
+	} else {
+		if (s->fails++ == 0) {
+			s->first_fail = now;
+			s->first_fail_wall = now_wall_ms();
+			/* Re-check the parents at once, not in polling order. */
+			if (reach)
+				for (p = e->devs[di].parent; p >= 0;
+				    p = e->devs[p].parent)
+					recheck_dev(e->devs[p].rt);
+		}
+		if (!s->hard && (s->fails > k->retries || (reach &&
+		    (uplink_down(e, di) || (e->devs[di].parent >= 0 &&
+		    e->devs[e->devs[di].parent].state == DS_DOWN))))) {
+			s->hard = 1;
+			eval_soon(e);
+		} else if (!s->hard)
+			sched_run_now(c->item);		/* retry at once */
+	}
+	/* Loss and latency over the thresholds, for link-degraded. */
+	if (k->type == CHECK_ICMP && !fail) {
+		th = k->has_warn ? &k->warn : k->has_crit ? &k->crit : NULL;
+		if (th != NULL && threshold_exceeded(th, isnan(rtt_loss[0]) ?
+		    -1 : rtt_loss[0], isnan(rtt_loss[1]) ? -1 : rtt_loss[1])) {
+			s->degraded++;
+			s->last_rtt = rtt_loss[0];
+			s->last_loss = rtt_loss[1];
+		} else
+			s->degraded = 0;
+	} else if (k->type == CHECK_ICMP)
+		s->degraded = 0;
+}
+
+static struct if_obs *
+if_obs_get(struct dev_obs *o, long index, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->nifs; i++)
+		if ((index >= 0 && o->ifs[i].index == index) ||
+		    (index < 0 && name != NULL && strcmp(o->ifs[i].name, name) ==
+		    0))
+			return &o->ifs[i];
+	if (index < 0)
+		return NULL;
+	o->ifs = xreallocarray(o->ifs, o->nifs + 1, sizeof(*o->ifs));
+	memset(&o->ifs[o->nifs], 0, sizeof(o->ifs[0]));
+	o->ifs[o->nifs].index = index;
+	return &o->ifs[o->nifs++];
+}
+
+static int
+ifname_matches(const char *conf, const struct if_obs *i)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%ld", i->index);
+	return strcmp(conf, i->name) == 0 || strcmp(conf, num) == 0;
+}
+
+static void
+link_observe(struct incident_engine *e, int di, const struct if_obs *io,
+    const char *how)
+{
+	size_t i;
+	int end, st = io->oper == 1 ? 1 : (io->oper == 2 || io->oper == 7) ?
+	    2 : 0;
+
+	if (st == 0)
+		return;
+	for (i = 0; i < e->nlinks; i++)
+		for (end = 0; end < 2; end++) {
+			struct tlink *l = &e->links[i];
+
+			if (l->dev[end] != di || !ifname_matches(
+			    l->conf->ifname[end], io))
+				continue;
+			if (l->oper[end] != st) {
+				log_info("link %s: %s end %s is %s (%s)",
+				    l->conf->name, l->conf->dev[end],
+				    l->conf->ifname[end], st == 1 ? "up" :
+				    "down", how);
+				eval_soon(e);
+			}
+			l->oper[end] = st;
+			l->at[end] = now_wall_ms();
+			snprintf(l->how[end], sizeof(l->how[end]), "%s", how);
+			flap_update(&l->hist, &l->nhist, &l->flapping, st == 2,
+			    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
+		}
+}
+
+void
+incident_ifstatus(struct device_rt *dev, long index, const char *name,
+    int oper)
+{
+	struct incident_engine *e = engine_of(dev);
+	struct if_obs *io = if_obs_get(&dev->obs, index, NULL);
+	int di;
+
+	if (name != NULL && name[0] != '\0')
+		snprintf(io->name, sizeof(io->name), "%s", name);
+	io->oper = oper;
+	if (e != NULL && (di = dev_index(e, dev)) >= 0)
+		link_observe(e, di, io, "ifOperStatus poll");
+}
+
+void
+incident_ups(struct device_rt *dev, double source, double status,
+    double minutes, const char *how)
+{
+	struct dev_obs *o = &dev->obs;
+	int was = o->on_battery || o->battery_low;
+
+	if (!isnan(source)) {
+		if ((int)source == 5 && !o->on_battery) {
+			o->on_battery = 1;
+			o->battery_since = now_wall_ms();
+			snprintf(o->ups_source, sizeof(o->ups_source), "%s", how);
+		} else if ((int)source == 3) {
+			o->on_battery = 0;
+			o->battery_low = 0;
+		}
+	}
+	if (!isnan(status)) {
+		o->battery_low = (int)status == 3 || (int)status == 4;
+		if (o->battery_low && o->battery_since == 0)
+			o->battery_since = now_wall_ms();
+	}
+	if (!isnan(minutes))
+		o->minutes_left = minutes;
+	if (!o->on_battery && !o->battery_low)
+		o->battery_since = 0;
+	if (was != (o->on_battery || o->battery_low)) {
+		log_info("%s: %s (%s)", dev->conf->name, o->on_battery ?
+		    "on battery" : o->battery_low ? "battery low" :
+		    "on utility power", how);
+		eval_soon(engine_of(dev));
+	}
+}
+
+void
+incident_aps(struct device_rt *dev, double up, double down)
+{
+	dev->obs.ap_up = up;
+	dev->obs.ap_down = down;
+}
+
+void
+incident_trap(struct incident_engine *e, struct device_rt *dev,
+    const struct trap *t)
+{
+	struct if_obs *io;
+	char how[96];
+	int di;
+
+	if (e == NULL || dev == NULL || (di = dev_index(e, dev)) < 0)
+		return;
+	switch (t->event) {
+	case TRAP_EV_LINK_DOWN:
+	case TRAP_EV_LINK_UP:
+		if (t->if_index < 0)
+			break;
+		io = if_obs_get(&dev->obs, t->if_index, NULL);
+		io->oper = t->event == TRAP_EV_LINK_DOWN ? 2 : 1;
+		snprintf(how, sizeof(how), "%s trap from %s",
+		    t->event == TRAP_EV_LINK_DOWN ? "linkDown" : "linkUp",
+		    t->source);
+		link_observe(e, di, io, how);
+		break;
+	case TRAP_EV_UPS_ON_BATTERY:
+	case TRAP_EV_UPS_BATTERY_LOW:
+	case TRAP_EV_UPS_ON_UTILITY:
+		snprintf(how, sizeof(how), "%s trap from %s", t->event ==
+		    TRAP_EV_UPS_ON_UTILITY ? "on-utility" : t->event ==
+		    TRAP_EV_UPS_ON_BATTERY ? "on-battery" : "battery-low",
+		    t->source);
+		incident_ups(dev, t->event == TRAP_EV_UPS_ON_UTILITY ? 3 : 5,
+		    t->event == TRAP_EV_UPS_BATTERY_LOW ? 3 : NAN, NAN, how);
+		break;
+	default:
+		break;
+	}
+	eval_soon(e);
+}
+
+#include "incident_eval.inc"

@@ -1,0 +1,435 @@
+/*
+ * Delivering the outbox.  A one-second timer (and a kick after each
+ * change) asks the store for due rows per channel; each row is in flight
+ * at most once, and only the oldest pending row of an incident is ever
+ * due, so events reach a receiver in order per incident.
+ *
+ *   webhook: POST of the JSON with Idempotency-Key, through the shared
+ *            libcurl multi engine (certificates verified); 2xx/3xx is
+ *            delivered, 4xx other than 408/429 gives up after 3 attempts;
+ *   exec:    execve of a fixed argv, the JSON on stdin, no shell, a
+ *            minimal environment; exit 0 is delivered;
+ *   syslog:  one line at LOG_ALERT..LOG_NOTICE by priority; always taken.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "http.h"
+#include "log.h"
+#include "notify.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define NOTIFY_BATCH		16
+#define NOTIFY_MAX_INFLIGHT	64
+#define NOTIFY_4XX_ATTEMPTS	3
+#define NOTIFY_EXEC_ATTEMPTS	20
+
+struct notifier;
+
+struct delivery {
+	struct notifier		*n;
+	const struct notify_conf *conf;
+	struct outbox_row	 row;
+	struct http_probe	*http;
+	pid_t			 pid;
+	int			 fd;		/* exec: stdin pipe */
+	size_t			 off;		/* exec: bytes written */
+	double			 deadline;
+	struct event		*ev;		/* exec: write / wait timer */
+	int			 used;
+};
+
+struct notifier {
+	struct event_base	*base;
+	struct http_engine	*http;
+	struct store		*st;
+	const struct config	*conf;
+	struct event		*timer;
+	struct event		*kick;
+	struct delivery		 inflight[NOTIFY_MAX_INFLIGHT];
+	int			 stopping;
+};
+
+void
+notify_channel_id(const struct notify_conf *c, char *buf, size_t len)
+{
+	if (c->type == NOTIFY_WEBHOOK)
+		snprintf(buf, len, "webhook:%.200s", c->url);
+	else if (c->type == NOTIFY_EXEC)
+		snprintf(buf, len, "exec:%.200s", c->argv[0]);
+	else
+		snprintf(buf, len, "syslog");
+}
+
+double
+notify_backoff_ms(int attempts, double cap_ms, double r01)
+{
+	double d = 1000 * pow(2, attempts > 30 ? 30 : attempts - 1);
+
+	if (d > cap_ms)
+		d = cap_ms;
+	/* Full jitter over the upper half: spread, but never immediate. */
+	return d / 2 + d / 2 * r01;
+}
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int
+inflight(struct notifier *n, long long id)
+{
+	int i;
+
+	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
+		if (n->inflight[i].used && n->inflight[i].row.id == id)
+			return 1;
+	return 0;
+}
+
+static struct delivery *
+slot(struct notifier *n)
+{
+	int i;
+
+	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
+		if (!n->inflight[i].used)
+			return &n->inflight[i];
+	return NULL;
+}
+
+static void
+finish(struct delivery *dl, int ok, int permanent, const char *why)
+{
+	struct notifier *n = dl->n;
+	int attempts = dl->row.attempts + 1;
+	double wait, now = (double)now_wall_ms();
+
+	if (ok) {
+		store_outbox_sent(n->st, dl->row.id, now_wall_ms());
+		log_info("notify: %s %s of incident %lld delivered (%s)",
+		    dl->row.channel, dl->row.event, dl->row.incident,
+		    dl->row.idem_key);
+	} else {
+		wait = notify_backoff_ms(attempts, dl->conf ?
+		    dl->conf->retry_max_ms : 300000, (double)random() /
+		    RAND_MAX);
+		store_outbox_retry(n->st, dl->row.id, attempts, now + wait,
+		    why, permanent);
+		log_warnx("notify: %s %s of incident %lld: %s; %s",
+		    dl->row.channel, dl->row.event, dl->row.incident, why,
+		    permanent ? "giving up" : "will retry");
+	}
+	if (dl->ev != NULL)
+		event_free(dl->ev);
+	if (dl->fd != -1)
+		close(dl->fd);
+	free(dl->row.body);
+	memset(dl, 0, sizeof(*dl));
+	dl->fd = -1;
+	if (!n->stopping)
+		event_active(n->kick, 0, 0);
+}
+
+/* --- webhook --------------------------------------------------------- */
+
+static void
+webhook_done(const struct probe_result *r, void *arg)
+{
+	struct delivery *dl = arg;
+	const struct probe_value *v = probe_result_get(r, "status");
+	long status = v ? (long)v->value : 0;
+	int permanent;
+	char why[300];
+
+	dl->http = NULL;	/* the engine frees it after this returns */
+	if (r->outcome == PROBE_OK) {
+		finish(dl, 1, 0, NULL);
+		return;
+	}
+	permanent = status >= 400 && status < 500 && status != 408 &&
+	    status != 429 && dl->row.attempts + 1 >= NOTIFY_4XX_ATTEMPTS;
+	snprintf(why, sizeof(why), "%s", r->detail);
+	finish(dl, 0, permanent, why);
+}
+
+static void
+webhook_start(struct delivery *dl)
+{
+	const struct notify_conf *c = dl->conf;
+	char idem[160], auth[600];
+	const char *hdrs[5] = { "Content-Type: application/json", idem,
+	    NULL, NULL, NULL };
+	struct http_params p = { .timeout_ms = c->timeout_ms, .insecure =
+	    c->insecure, .ca_file = c->ca_file, .post_body = dl->row.body,
+	    .headers = hdrs };
+
+	snprintf(idem, sizeof(idem), "Idempotency-Key: %s", dl->row.idem_key);
+	if (c->token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %.500s",
+		    c->token);
+		hdrs[2] = auth;
+	}
+	dl->http = http_probe_start(dl->n->http, c->url, &p, webhook_done, dl);
+}
+
+/* --- exec ------------------------------------------------------------ */
+
+static void
+exec_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct delivery *dl = arg;
+	size_t len = strlen(dl->row.body);
+	ssize_t w;
+	int status;
+	char why[64];
+	pid_t r;
+
+	(void)fd;
+	(void)what;
+	while (dl->fd != -1 && dl->off < len) {
+		w = write(dl->fd, dl->row.body + dl->off, len - dl->off);
+		if (w > 0)
+			dl->off += (size_t)w;
+		else if (w == -1 && errno == EINTR)
+			continue;
+		else if (w == -1 && errno == EAGAIN)
+			break;
+		else {
+			close(dl->fd);	/* the handler stopped reading */
+			dl->fd = -1;
+		}
+	}
+	if (dl->fd != -1 && dl->off >= len) {
+		close(dl->fd);
+		dl->fd = -1;
+	}
+	r = waitpid(dl->pid, &status, WNOHANG);
+	if (r == dl->pid) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			finish(dl, 1, 0, NULL);
+		else {
+			if (WIFEXITED(status))
+				snprintf(why, sizeof(why), "handler exited %d",
+				    WEXITSTATUS(status));
+			else
+				snprintf(why, sizeof(why), "handler killed by "
+				    "signal %d", WTERMSIG(status));
+			finish(dl, 0, dl->row.attempts + 1 >=
+			    NOTIFY_EXEC_ATTEMPTS, why);
+		}
+		return;
+	}
+	if (mono_ms() > dl->deadline) {
+		kill(dl->pid, SIGKILL);
+		waitpid(dl->pid, &status, 0);
+		finish(dl, 0, dl->row.attempts + 1 >= NOTIFY_EXEC_ATTEMPTS,
+		    "handler timed out");
+	}
+}
+
+static void
+exec_start(struct delivery *dl)
+{
+	const struct notify_conf *c = dl->conf;
+	char ev[64], inc[64], key[160];
+	char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8", ev, inc, key,
+	    NULL };
+	struct timeval tv = { 0, 50000 };
+	int pfd[2], devnull;
+	pid_t pid;
+
+	snprintf(ev, sizeof(ev), "NOCWATCH_EVENT=%s", dl->row.event);
+	snprintf(inc, sizeof(inc), "NOCWATCH_INCIDENT=%lld", dl->row.incident);
+	snprintf(key, sizeof(key), "NOCWATCH_IDEMPOTENCY_KEY=%s",
+	    dl->row.idem_key);
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		finish(dl, 0, 0, strerror(errno));
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		finish(dl, 0, 0, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDWR);
+		dup2(pfd[0], 0);
+		if (devnull != -1) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		execve(c->argv[0], c->argv, envp);
+		_exit(127);
+	}
+	close(pfd[0]);
+	(void)fcntl(pfd[1], F_SETFL, O_NONBLOCK);
+	dl->fd = pfd[1];
+	dl->pid = pid;
+	dl->deadline = mono_ms() + c->timeout_ms;
+	dl->ev = event_new(dl->n->base, -1, EV_PERSIST, exec_poll, dl);
+	event_add(dl->ev, &tv);
+	exec_poll(-1, 0, dl);
+}
+
+/* --- syslog ---------------------------------------------------------- */
+
+static void
+syslog_send(struct delivery *dl)
+{
+	json_t *j = json_loads(dl->row.body, 0, NULL), *in;
+	const char *prio = "P?", *title = "", *cause = "";
+	char clean[400];
+	size_t i;
+	int level = LOG_NOTICE;
+
+	in = j ? json_object_get(j, "incident") : NULL;
+	if (in != NULL) {
+		prio = json_string_value(json_object_get(in, "priority"));
+		title = json_string_value(json_object_get(in, "title"));
+		cause = json_string_value(json_object_get(in, "cause"));
+	}
+	if (prio == NULL || title == NULL || cause == NULL)
+		prio = title = cause = "?";
+	level = prio[1] == '1' ? LOG_ALERT : prio[1] == '2' ? LOG_CRIT :
+	    prio[1] == '3' ? LOG_WARNING : LOG_NOTICE;
+	/* Never a control character in a log line. */
+	snprintf(clean, sizeof(clean), "%s", title);
+	for (i = 0; clean[i] != '\0'; i++)
+		if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
+			clean[i] = '?';
+	openlog("nocwatchd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	syslog(level, "incident %lld %s %s %s: %s [%s]", dl->row.incident,
+	    dl->row.event, prio, cause, clean, dl->row.idem_key);
+	json_decref(j);
+	finish(dl, 1, 0, NULL);
+}
+
+/* --- the loop -------------------------------------------------------- */
+
+static void
+run(struct notifier *n)
+{
+	struct outbox_row rows[NOTIFY_BATCH];
+	struct delivery *dl;
+	char chan[256];
+	size_t i, k, got;
+
+	if (n->conf == NULL || n->stopping)
+		return;
+	for (i = 0; i < n->conf->nnotifies; i++) {
+		const struct notify_conf *c = &n->conf->notifies[i];
+
+		notify_channel_id(c, chan, sizeof(chan));
+		got = store_outbox_due(n->st, chan, (double)now_wall_ms(), rows,
+		    NOTIFY_BATCH);
+		for (k = 0; k < got; k++) {
+			if (inflight(n, rows[k].id) || (dl = slot(n)) == NULL) {
+				free(rows[k].body);
+				continue;
+			}
+			memset(dl, 0, sizeof(*dl));
+			dl->used = 1;
+			dl->n = n;
+			dl->conf = c;
+			dl->fd = -1;
+			dl->row = rows[k];
+			if (c->type == NOTIFY_WEBHOOK)
+				webhook_start(dl);
+			else if (c->type == NOTIFY_EXEC)
+				exec_start(dl);
+			else
+				syslog_send(dl);
+		}
+	}
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	run(arg);
+}
+
+struct notifier *
+notifier_new(struct event_base *base, struct http_engine *http,
+    struct store *st)
+{
+	struct notifier *n = xcalloc(1, sizeof(*n));
+	struct timeval tv = { 1, 0 };
+	int i;
+
+	n->base = base;
+	n->http = http;
+	n->st = st;
+	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
+		n->inflight[i].fd = -1;
+	n->timer = event_new(base, -1, EV_PERSIST, tick, n);
+	n->kick = event_new(base, -1, 0, tick, n);
+	event_add(n->timer, &tv);
+	return n;
+}
+
+void
+notifier_configure(struct notifier *n, const struct config *c)
+{
+	int i;
+
+	/* Deliveries under way keep a pointer into the old config: let
+	 * them end as failures to retry (same key) on the new one. */
+	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
+		if (n->inflight[i].used) {
+			if (n->inflight[i].http != NULL)
+				http_probe_cancel(n->inflight[i].http);
+			if (n->inflight[i].pid > 0) {
+				int status;
+
+				kill(n->inflight[i].pid, SIGKILL);
+				waitpid(n->inflight[i].pid, &status, 0);
+			}
+			n->inflight[i].conf = NULL;
+			finish(&n->inflight[i], 0, 0, "reconfigured");
+		}
+	n->conf = c;
+	notifier_kick(n);
+}
+
+void
+notifier_kick(struct notifier *n)
+{
+	if (n != NULL && !n->stopping)
+		event_active(n->kick, 0, 0);
+}
+
+void
+notifier_free(struct notifier *n)
+{
+	if (n == NULL)
+		return;
+	n->stopping = 1;
+	notifier_configure(n, NULL);
+	event_free(n->timer);
+	event_free(n->kick);
+	free(n);
+}
