@@ -37,6 +37,7 @@ struct check_state {
 	double			 first_fail;	/* monotonic ms, 0 */
 	long long		 first_fail_wall;
 	double			 done_ms;	/* monotonic end of last run */
+	double			 recovered_ms;	/* monotonic: hard fail -> ok */
 	uint32_t		 hist;		/* recent results, 1 = failed */
 	int			 nhist, flapping;
 	int			 degraded;	/* icmp: runs over thresholds */

@@ -40,6 +40,7 @@
 #include "notify.h"
 #include "oids.h"
 #include "scheduler.h"
+#include "snmpval.h"
 #include "store.h"
 #include "trap.h"
 #include "xmalloc.h"
@@ -48,6 +49,7 @@
 #define MAINT_RELOAD_MS		5000
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
 #define FLAP_HISTORY		21
+#define FLAP_MIN		10
 #define MAX_EVIDENCE		24
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
@@ -379,23 +381,33 @@ topo_build(struct incident_engine *e)
 /* --- observations -------------------------------------------------------- */
 
 static int
+flap_changes(uint32_t h, int n)
+{
+	uint32_t x = n > 1 ? (h ^ (h >> 1)) & ((1u << (n - 1)) - 1) : 0;
+	int changes = 0;
+
+	while (x) {
+		changes += (int)(x & 1);
+		x >>= 1;
+	}
+	return changes;
+}
+
+static int
 flap_update(uint32_t *hist, int *nhist, int *flapping, int bit, double high,
     double low)
 {
-	uint32_t h = (*hist << 1) | (bit ? 1u : 0u), x;
+	uint32_t h = (*hist << 1) | (bit ? 1u : 0u);
 	int n = *nhist < FLAP_HISTORY ? *nhist + 1 : FLAP_HISTORY, changes = 0;
 	double pct;
 
 	h &= (1u << FLAP_HISTORY) - 1;
 	*hist = h;
 	*nhist = n;
-	if (n < 3)
+	/* Too few results to judge: one change among three is not a flap. */
+	if (n < FLAP_MIN)
 		return *flapping;
-	x = (h ^ (h >> 1)) & ((1u << (n - 1)) - 1);
-	while (x) {
-		changes += (int)(x & 1);
-		x >>= 1;
-	}
+	changes = flap_changes(h, n);
 	pct = 100.0 * changes / (n - 1);
 	if (!*flapping && pct >= high)
 		*flapping = 1;
@@ -474,8 +486,14 @@ incident_check_result(struct check_rt *c)
 	flap_update(&s->hist, &s->nhist, &s->flapping, fail,
 	    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
 	if (!fail) {
-		if (s->hard)
+		if (s->hard) {
+			/* Back: what hangs below it is re-checked now, so
+			 * that its stale failures do not outlive it. */
+			s->recovered_ms = now;
+			if (reach)
+				daemon_recheck(e->d, c->dev, 0);
 			eval_soon(e);
+		}
 		s->fails = 0;
 		s->hard = 0;
 		s->first_fail = 0;
@@ -630,8 +648,11 @@ void
 incident_trap(struct incident_engine *e, struct device_rt *dev,
     const struct trap *t)
 {
+	static const uint32_t ifoper[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 8 };
 	struct if_obs *io;
 	char how[96];
+	size_t i;
+	double x;
 	int di;
 
 	if (e == NULL || dev == NULL || (di = dev_index(e, dev)) < 0)
@@ -643,6 +664,13 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 			break;
 		io = if_obs_get(&dev->obs, t->if_index, NULL);
 		io->oper = t->event == TRAP_EV_LINK_DOWN ? 2 : 1;
+		/* RFC 2863: the trap carries ifOperStatus; believe it over
+		 * the trap's name (an agent may say linkUp for dormant). */
+		for (i = 0; i < t->nvb; i++)
+			if (t->vb[i].name.len == 11 && memcmp(t->vb[i].name.n,
+			    ifoper, sizeof(ifoper)) == 0 &&
+			    snmpval_number(&t->vb[i], &x))
+				io->oper = (int)x;
 		snprintf(how, sizeof(how), "%s trap from %s",
 		    t->event == TRAP_EV_LINK_DOWN ? "linkDown" : "linkUp",
 		    t->source);

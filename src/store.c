@@ -745,7 +745,9 @@ store_incident_json(struct store *st, long long id)
 		json_object_set_new(o, "notifications", rows_json(st, "SELECT "
 		    "COALESCE(sent_at, created_at), event, channel || ' ' || "
 		    "state || ' after ' || attempts || ' attempt(s)' || "
-		    "COALESCE(': ' || last_error, '') FROM outbox WHERE "
+		    "COALESCE(CASE WHEN state = 'sent' THEN ' (earlier: ' || "
+		    "last_error || ')' ELSE ': ' || last_error END, '') FROM "
+		    "outbox WHERE "
 		    "incident = ? ORDER BY id", id, "event", "delivery"));
 	}
 	sqlite3_finalize(s);

@@ -164,6 +164,86 @@ test_several_and_includes(void)
 	config_free(c);
 }
 
+static void
+test_incident_settings(void)
+{
+	struct config *c;
+	const struct site_conf *s;
+	const struct device_conf *d;
+	char text[4096];
+
+	bad("priority { site-down P5 }\n", 3, "P1, P2, P3 or P4",
+	    "priority out of range");
+	bad("priority { power-cut P1 }\n", 3, "unknown situation 'power-cut'",
+	    "unknown situation");
+	bad("incidents { hold-down forever }\n", 3, "hold-down",
+	    "bad hold-down");
+	bad("incidents { flapping 10% 20% }\n", 3, "low mark",
+	    "flapping marks reversed");
+	bad("notify pager \"x\"\n", 3, "unknown notify kind 'pager'",
+	    "unknown notify kind");
+	bad("notify exec \"ticket.sh\"\n", 3, "absolute path",
+	    "exec needs an absolute path");
+	bad("notify webhook \"ftp://desk\"\n", 3, "not an http",
+	    "webhook needs http(s)");
+	bad("sla P2 { respond 1m answer 2m }\n", 3, "unknown sla setting",
+	    "unknown sla setting");
+	snprintf(text, sizeof(text), "%s%s", base,
+	    "state-db \"/tmp/x.db\"\n"
+	    "incidents { correlation-window 2s hold-down 10s reopen-window 5m "
+	    "flapping 40% 20% wifi-ap-down 25% }\n"
+	    "priority { on-battery P1 device-down P4 }\n"
+	    "sla P1 { respond 5m resolve 1h }\n"
+	    "notify webhook \"https://desk.example/hook\" { token \"t0k\" "
+	    "timeout 3s retry-max 30s }\n"
+	    "notify exec \"/usr/local/bin/ticket\" { args { \"-q\" \"noc\" } }\n"
+	    "notify syslog\n"
+	    "site \"school\" { kind remote parent \"dc\" priority site-down P2 }\n"
+	    "template \"t\" { priority device-down P2 }\n"
+	    "device \"r\" { site \"lib\" address 203.0.113.2 template \"t\" }\n");
+	c = config_load(write_file("inc.conf", text));
+	CHECK(c->nerrors == 0, "incident settings parse");
+	CHECK(strcmp(c->state_db, "/tmp/x.db") == 0, "state-db");
+	CHECK(c->inc.correlation_ms == 2000 && c->inc.hold_down_ms == 10000 &&
+	    c->inc.reopen_ms == 300000 && c->inc.flap_high == 40 &&
+	    c->inc.flap_low == 20 && c->inc.wifi_ap_down_pct == 25,
+	    "incidents block values");
+	CHECK(c->inc.priority[SIT_ON_BATTERY] == 1 &&
+	    c->inc.priority[SIT_DEVICE_DOWN] == 4 &&
+	    c->inc.priority[SIT_SITE_DOWN] == 1 &&
+	    c->inc.priority[SIT_WIFI] == 2 &&
+	    c->inc.priority[SIT_LINK_DEGRADED] == 4,
+	    "priority rules over the defaults");
+	CHECK(c->inc.sla_respond_ms[1] == 300000 &&
+	    c->inc.sla_resolve_ms[1] == 3600000 &&
+	    c->inc.sla_resolve_ms[2] == 8 * 3600000.0, "sla per priority");
+	CHECK(c->nnotifies == 3 && c->notifies[0].type == NOTIFY_WEBHOOK &&
+	    strcmp(c->notifies[0].token, "t0k") == 0 &&
+	    c->notifies[0].timeout_ms == 3000 &&
+	    c->notifies[0].retry_max_ms == 30000 &&
+	    c->notifies[1].type == NOTIFY_EXEC && c->notifies[1].argc == 3 &&
+	    strcmp(c->notifies[1].argv[2], "noc") == 0 &&
+	    c->notifies[1].argv[3] == NULL &&
+	    c->notifies[2].type == NOTIFY_SYSLOG, "notify channels");
+	s = config_site(c, "school");
+	d = config_device(c, "r");
+	CHECK(s != NULL && s->priority[SIT_SITE_DOWN] == 2 &&
+	    s->priority[SIT_DEVICE_DOWN] == 0, "site priority override");
+	CHECK(d != NULL && d->priority[SIT_DEVICE_DOWN] == 2,
+	    "device priority override from its template");
+	config_free(c);
+	c = config_load(write_file("inc.conf", base));
+	CHECK(c->nerrors == 0 && c->inc.correlation_ms == 5000 &&
+	    c->inc.hold_down_ms == 30000 && c->inc.priority[SIT_SITE_DOWN] == 1 &&
+	    c->inc.priority[SIT_REDUNDANCY] == 3 &&
+	    c->inc.priority[SIT_ON_BATTERY] == 2 &&
+	    c->inc.priority[SIT_DEVICE_DOWN] == 3 &&
+	    c->inc.priority[SIT_LINK_DEGRADED] == 4 &&
+	    strcmp(c->state_db, "/var/lib/nocwatch/nocwatch.db") == 0,
+	    "incident defaults");
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -172,6 +252,7 @@ main(void)
 	test_sample();
 	test_bad();
 	test_several_and_includes();
+	test_incident_settings();
 	(void)!system("rm -rf /tmp/nocwatch-conf.*");
 	return unit_done();
 }
