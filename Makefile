@@ -29,7 +29,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SNMP_LIBS  := $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 
 CPPFLAGS += -Iinclude -D_GNU_SOURCE \
-	    -DNOCWATCH_DEFS_DIR='"$(PREFIX)/share/nocwatch/rrd"'
+	    -DNOCWATCH_DEFS_DIR='"$(PREFIX)/share/nocwatch/rrd"' \
+	    -DNOCWATCH_WEB_DIR='"$(PREFIX)/share/nocwatch/web"'
 CFLAGS	 += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS	 += $(SAN) -Wl,--as-needed
 LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm
@@ -103,6 +104,8 @@ install: all
 	install -m 755 $(B)/nocwatchd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/nocwatch/
 	for f in $(wildcard rrd/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/rrd/; done
+	install -d $(DESTDIR)$(PREFIX)/share/nocwatch/web
+	for f in $(wildcard web/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/web/; done
 	install -m 644 etc/nocwatch.conf $(DESTDIR)$(PREFIX)/etc/nocwatch/
 	install -m 600 etc/nocwatch.secrets.conf $(DESTDIR)$(PREFIX)/etc/nocwatch/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system

@@ -128,7 +128,20 @@ struct link_conf {
 	const char	*file;
 };
 
+struct api_token {
+	int		 write;		/* 0: read, 1: read and write */
+	unsigned char	 sha256[32];
+	char		*name;		/* for the log */
+};
+
 struct config {
+	/* HTTP API and wall display */
+	char			*http_listen;	/* default 127.0.0.1:8080, "none" */
+	char			*web_dir;	/* the wall display's files */
+	struct api_token	*tokens;
+	size_t			 ntokens;
+	int			 read_open_local; /* reads from loopback: no token */
+	char			*trust_proxy;	/* X-Forwarded-For from it only */
 	/* daemon settings */
 	char			*rrd_dir;	/* default /var/lib/nocwatch/rrd */
 	char			*layouts_dir;	/* default: installed rrd/ */

@@ -35,6 +35,7 @@ struct check_state {
 	int			 fails;		/* consecutive failures */
 	int			 hard;		/* failed past its retries */
 	double			 first_fail;	/* monotonic ms, 0 */
+	double			 first_fail_start; /* when that run began */
 	long long		 first_fail_wall;
 	double			 done_ms;	/* monotonic end of last run */
 	double			 recovered_ms;	/* monotonic: hard fail -> ok */
@@ -87,6 +88,7 @@ struct daemon {
 	size_t			 nlayouts;
 	struct trap_listener	*traps;
 	struct incident_engine	*inc;
+	struct httpd		*httpd;
 	struct config		*conf;
 	const char		*conf_path;
 	struct device_rt	*devs;

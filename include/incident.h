@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "config.h"
 
 struct daemon;
@@ -115,6 +117,11 @@ int		 incident_maint_remove(struct incident_engine *, long long id,
 void		 incident_stats(struct incident_engine *, size_t *open,
 		    size_t *backlog);
 struct store	*incident_store(struct incident_engine *);
+/* The estate as of the last evaluation (new references). */
+json_t		*incident_sites_json(struct incident_engine *);
+json_t		*incident_devices_json(struct incident_engine *,
+		    const char *name);	/* NULL: all; unknown name: NULL */
+json_t		*incident_wall_json(struct incident_engine *);
 
 void		 dev_obs_free(struct dev_obs *);
 

@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "commands.h"
 #include "config.h"
 #include "escape.h"
+#include "httpd.h"
 #include "parse.h"
 #include "store.h"
 #include "threshold.h"
@@ -511,4 +513,34 @@ cmd_maintenance(int argc, char **argv)
 bad:
 	config_free(o.w.conf);
 	return usage_err();
+}
+
+/* `nocwatch token [read|write] [TOKEN]`: a new token and its config line. */
+int
+cmd_token(int argc, char **argv)
+{
+	unsigned char raw[24];
+	char tok[64], hash[80];
+	const char *scope = argc > 1 ? argv[1] : "read";
+	size_t i;
+
+	if ((strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0) ||
+	    argc > 3) {
+		fputs("usage: nocwatch token [read|write] [TOKEN]\n", stderr);
+		return STATUS_UNKNOWN;
+	}
+	if (argc == 3)
+		snprintf(tok, sizeof(tok), "%.60s", argv[2]);
+	else {
+		if (getentropy(raw, sizeof(raw)) == -1) {
+			perror("nocwatch: getentropy");
+			return STATUS_UNKNOWN;
+		}
+		for (i = 0; i < sizeof(raw); i++)
+			snprintf(tok + 2 * i, sizeof(tok) - 2 * i, "%02x", raw[i]);
+	}
+	api_token_hash(tok, hash, sizeof(hash));
+	printf("token: %s\n", tok);
+	printf("api-token %s \"%s\"\n", scope, hash);
+	return 0;
 }

@@ -75,6 +75,10 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(rrd, "written")),
 	    json_integer_value(json_object_get(rrd, "backlog")),
 	    json_integer_value(json_object_get(rrd, "errors")));
+	printf("incidents: %lld open, %lld notifications waiting\n",
+	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
+	    "open")), json_integer_value(json_object_get(json_object_get(d,
+	    "incidents"), "outbox_backlog")));
 	printf("sites:");
 	json_array_foreach(json_object_get(o, "sites"), i, dev) {
 		const char *par = json_string_value(json_object_get(dev,

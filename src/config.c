@@ -549,6 +549,8 @@ config_load(const char *path)
 	config_validate(&p);
 	if (p.conf->rrd_dir == NULL)
 		p.conf->rrd_dir = xstrdup("/var/lib/nocwatch/rrd");
+	if (p.conf->http_listen == NULL)
+		p.conf->http_listen = xstrdup("127.0.0.1:8080");
 	if (p.conf->state_db == NULL)
 		p.conf->state_db = xstrdup("/var/lib/nocwatch/nocwatch.db");
 	if (p.conf->control == NULL)
@@ -608,6 +610,12 @@ config_free(struct config *c)
 	free(c->trap_listen);
 	free(c->state_db);
 	notifies_free(c->notifies, c->nnotifies);
+	free(c->http_listen);
+	free(c->web_dir);
+	free(c->trust_proxy);
+	for (i = 0; i < c->ntokens; i++)
+		free(c->tokens[i].name);
+	free(c->tokens);
 	for (i = 0; i < c->ntrap_communities; i++)
 		free(c->trap_communities[i]);
 	free(c->trap_communities);

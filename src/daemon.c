@@ -16,6 +16,7 @@
 
 #include "daemon.h"
 #include "http.h"
+#include "httpd.h"
 #include "icmp.h"
 #include "log.h"
 #include "rrdstore.h"
@@ -202,6 +203,9 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	devices_build(d);
 	if ((d->inc = incident_engine_new(d, err, errlen)) == NULL)
 		return -1;
+	err[0] = '\0';
+	if ((d->httpd = httpd_start(d, err, errlen)) == NULL && err[0] != '\0')
+		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
 	    conf->ndevices, conf->nlinks);
 	return 0;
@@ -239,6 +243,8 @@ daemon_stop(struct daemon *d)
 {
 	control_close(d);
 	trap_listener_free(d->traps);
+	httpd_free(d->httpd);
+	d->httpd = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
 	devices_free(d->devs, d->ndevs);

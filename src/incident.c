@@ -24,6 +24,8 @@
  * and whose devices are all up resolves it after the hold-down, and a
  * key that returns within the reopen window reopens it.
  */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@
 #include "log.h"
 #include "notify.h"
 #include "oids.h"
+#include "rrdstore.h"
 #include "scheduler.h"
 #include "snmpval.h"
 #include "store.h"
@@ -49,7 +52,6 @@
 #define MAINT_RELOAD_MS		5000
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
 #define FLAP_HISTORY		21
-#define FLAP_MIN		10
 #define MAX_EVIDENCE		24
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
@@ -62,6 +64,7 @@ struct tdev {
 	/* per evaluation */
 	int		 state, unreach, flapping;
 	double		 first_fail;	/* monotonic */
+	double		 first_fail_start;	/* its failing run began */
 	long long	 first_fail_wall;
 	long long	 maint;		/* maintenance id covering it, 0 */
 	int		 mark;
@@ -404,11 +407,12 @@ flap_update(uint32_t *hist, int *nhist, int *flapping, int bit, double high,
 	h &= (1u << FLAP_HISTORY) - 1;
 	*hist = h;
 	*nhist = n;
-	/* Too few results to judge: one change among three is not a flap. */
-	if (n < FLAP_MIN)
+	/* Over the whole window even while it fills: two changes among
+	 * the first few results are a fault and its repair, not a flap. */
+	if (n < 3)
 		return *flapping;
 	changes = flap_changes(h, n);
-	pct = 100.0 * changes / (n - 1);
+	pct = 100.0 * changes / (FLAP_HISTORY - 1);
 	if (!*flapping && pct >= high)
 		*flapping = 1;
 	else if (*flapping && pct < low)
@@ -500,6 +504,8 @@ incident_check_result(struct check_rt *c)
 	} else {
 		if (s->fails++ == 0) {
 			s->first_fail = now;
+			s->first_fail_start = now - (c->last_ms > 0 ?
+			    c->last_ms : 0);
 			s->first_fail_wall = now_wall_ms();
 			/* Re-check the parents at once, not in polling order. */
 			if (reach)
@@ -693,3 +699,4 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 }
 
 #include "incident_eval.inc"
+#include "incident_json.inc"

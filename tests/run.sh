@@ -58,7 +58,7 @@ done
 if [ "${LAB:-1}" != 0 ]; then
 	for t in tests/lab/test_*.sh; do
 		case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac
-		run_one "lab/$(basename "$t" .sh)" 600 bash "$t"
+		run_one "lab/$(basename "$t" .sh)" 900 bash "$t"
 	done
 fi
 

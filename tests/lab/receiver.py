@@ -16,6 +16,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--addr", default="127.0.0.1")
 ap.add_argument("--port", type=int, required=True)
 ap.add_argument("--fail-for", type=float, default=0)
+ap.add_argument("--status", type=int, default=200,
+                help="the answer once --fail-for is over")
 ap.add_argument("--log", required=True)
 args = ap.parse_args()
 start = time.time()
@@ -26,7 +28,7 @@ class Hook(BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n) if n > 0 else b""
-        status = 503 if time.time() - start < args.fail_for else 200
+        status = 503 if time.time() - start < args.fail_for else args.status
         rec = {"t": time.time(), "status": status,
                "header_key": self.headers.get("Idempotency-Key", "")}
         try:

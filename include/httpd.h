@@ -1,0 +1,21 @@
+/*
+ * The daemon's HTTP server (libevent's evhttp): the JSON API under
+ * /api/v1, graphs, server-sent events and the wall display's files.
+ */
+#ifndef NOCWATCH_HTTPD_H
+#define NOCWATCH_HTTPD_H
+
+#include <stddef.h>
+
+struct daemon;
+struct httpd;
+
+/* Listen on d->conf->http_listen ("none": no server); NULL with err. */
+struct httpd	*httpd_start(struct daemon *, char *err, size_t errlen);
+void		 httpd_free(struct httpd *);
+/* Something changed: push to the event streams soon. */
+void		 httpd_changed(struct httpd *);
+/* SHA-256 of a token as "sha256:HEX" (for `nocwatch token`). */
+void		 api_token_hash(const char *token, char *out, size_t len);
+
+#endif

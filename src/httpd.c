@@ -1,0 +1,909 @@
+/*
+ * The HTTP server on the daemon's event loop (evhttp).
+ *
+ *   GET  /api/v1/health | sites | devices | devices/NAME
+ *   GET  /api/v1/incidents[?state=..&priority=P1] | incidents/ID
+ *   POST /api/v1/incidents/ID/ack              (write token)
+ *   POST /api/v1/maintenance, DELETE /api/v1/maintenance/ID (write token)
+ *   GET  /api/v1/metrics/DEVICE/METRIC?period=1h   (rrd_xport)
+ *   GET  /graph/DEVICE/METRIC.png?period=1d         (rrd_graph)
+ *   GET  /api/v1/events                             (server-sent events)
+ *   GET  /, /static/FILE                            (the wall display)
+ *
+ * Tokens are compared by SHA-256 (the configuration holds only hashes);
+ * a token comes as "Authorization: Bearer T" or, for the wall display's
+ * EventSource which cannot set headers, as ?token=T.  Requests are bounded
+ * in size and header count and rate-limited per client address.
+ */
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <rrd.h>
+
+#include "daemon.h"
+#include "graph.h"
+#include "httpd.h"
+#include "incident.h"
+#include "log.h"
+#include "parse.h"
+#include "rrdstore.h"
+#include "scheduler.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#ifndef NOCWATCH_WEB_DIR
+#define NOCWATCH_WEB_DIR	"/usr/local/share/nocwatch/web"
+#endif
+#ifndef NOCWATCH_DEFS_DIR
+#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
+#endif
+
+#define MAX_HEADERS_SIZE	8192
+#define MAX_HEADERS		64
+#define MAX_BODY		16384
+#define RATE_PER_S		50.0	/* requests per second per client */
+#define RATE_BURST		100.0
+#define RATE_SLOTS		256
+#define MAX_STREAMS		64
+
+static const char csp[] = "default-src 'none'; script-src 'self'; "
+    "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
+struct bucket {
+	char		 addr[64];
+	double		 tokens, at;
+};
+
+struct stream {
+	struct evhttp_request	*req;
+	struct httpd		*h;
+};
+
+struct httpd {
+	struct daemon		*d;
+	struct evhttp		*http;
+	struct bucket		 rate[RATE_SLOTS];
+	struct stream		 streams[MAX_STREAMS];
+	struct event		*tick;
+	char			*last;
+	unsigned long long	 requests, limited, denied;
+};
+
+enum scope { SCOPE_PUBLIC, SCOPE_READ, SCOPE_WRITE };
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+api_token_hash(const char *token, char *out, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	size_t o;
+
+	EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
+	o = (size_t)snprintf(out, len, "sha256:");
+	for (i = 0; i < n && o + 2 < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%02x", md[i]);
+}
+
+/* --- replies ---------------------------------------------------------- */
+
+static void
+reply(struct evhttp_request *req, int code, const char *type,
+    struct evbuffer *body)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	if (strncmp(type, "text/html", 9) == 0) {
+		evhttp_add_header(h, "Content-Security-Policy", csp);
+		evhttp_add_header(h, "X-Frame-Options", "DENY");
+	}
+	if (strncmp(type, "application/json", 16) == 0)
+		evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_send_reply(req, code, NULL, body);
+}
+
+static void
+reply_json(struct evhttp_request *req, int code, json_t *j)
+{
+	struct evbuffer *b = evbuffer_new();
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	evbuffer_add(b, s, strlen(s));
+	evbuffer_add(b, "\n", 1);
+	reply(req, code, "application/json; charset=utf-8", b);
+	evbuffer_free(b);
+	free(s);
+	json_decref(j);
+}
+
+static void
+reply_error(struct evhttp_request *req, int code, const char *msg)
+{
+	if (code == 401)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer realm=\"nocwatch\"");
+	reply_json(req, code, json_pack("{s:s, s:i}", "error", msg, "status",
+	    code));
+}
+
+/* --- who is asking ----------------------------------------------------- */
+
+static int
+is_loopback(const char *a)
+{
+	return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0 ||
+	    strncmp(a, "::ffff:127.", 11) == 0;
+}
+
+static void
+client_addr(struct httpd *h, struct evhttp_request *req, char *out,
+    size_t len)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	char *peer = NULL;
+	const char *xff;
+	ev_uint16_t port;
+
+	evhttp_connection_get_peer(c, &peer, &port);
+	snprintf(out, len, "%s", peer ? peer : "?");
+	/* X-Forwarded-For only from the configured proxy. */
+	xff = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "X-Forwarded-For");
+	if (xff != NULL && h->d->conf->trust_proxy != NULL && peer != NULL &&
+	    strcmp(peer, h->d->conf->trust_proxy) == 0) {
+		size_t n = strcspn(xff, ", ");
+
+		if (n > 0 && n < len)
+			snprintf(out, len, "%.*s", (int)n, xff);
+	}
+}
+
+static int
+rate_ok(struct httpd *h, const char *addr)
+{
+	unsigned int hash = 5381;
+	const char *p;
+	struct bucket *b;
+	double now = mono_s();
+
+	for (p = addr; *p; p++)
+		hash = hash * 33 + (unsigned char)*p;
+	b = &h->rate[hash % RATE_SLOTS];
+	if (strcmp(b->addr, addr) != 0) {
+		snprintf(b->addr, sizeof(b->addr), "%s", addr);
+		b->tokens = RATE_BURST;
+		b->at = now;
+	}
+	b->tokens += (now - b->at) * RATE_PER_S;
+	if (b->tokens > RATE_BURST)
+		b->tokens = RATE_BURST;
+	b->at = now;
+	if (b->tokens < 1)
+		return 0;
+	b->tokens -= 1;
+	return 1;
+}
+
+static const char *
+query_param(struct evhttp_request *req, const char *name, char *buf,
+    size_t len)
+{
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct evkeyvalq kv;
+	const char *v;
+
+	if (q == NULL)
+		return NULL;
+	TAILQ_INIT(&kv);
+	if (evhttp_parse_query_str(q, &kv) != 0)
+		return NULL;
+	v = evhttp_find_header(&kv, name);
+	if (v != NULL)
+		snprintf(buf, len, "%s", v);
+	evhttp_clear_headers(&kv);
+	return v ? buf : NULL;
+}
+
+/*
+ * 0 when the request may go on; else the reply is sent.  No token
+ * configured at all: reads are open from loopback, writes are refused.
+ */
+static int
+authorize(struct httpd *h, struct evhttp_request *req, const char *addr,
+    enum scope need)
+{
+	const struct config *c = h->d->conf;
+	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(
+	    req), "Authorization");
+	char tok[256] = "", qbuf[256], hash[80];
+	unsigned char md[32];
+	size_t i;
+	int k;
+
+	if (need == SCOPE_PUBLIC)
+		return 0;
+	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0)
+		snprintf(tok, sizeof(tok), "%s", auth + 7);
+	else if (query_param(req, "token", qbuf, sizeof(qbuf)) != NULL)
+		snprintf(tok, sizeof(tok), "%s", qbuf);
+	if (tok[0] == '\0') {
+		if (need == SCOPE_READ && is_loopback(addr) &&
+		    (c->read_open_local || c->ntokens == 0))
+			return 0;
+		h->denied++;
+		reply_error(req, 401, "a token is needed (Authorization: "
+		    "Bearer TOKEN)");
+		return -1;
+	}
+	api_token_hash(tok, hash, sizeof(hash));
+	for (k = 0; k < 32; k++) {
+		unsigned int x;
+
+		sscanf(hash + 7 + 2 * k, "%2x", &x);
+		md[k] = (unsigned char)x;
+	}
+	for (i = 0; i < c->ntokens; i++)
+		if (CRYPTO_memcmp(md, c->tokens[i].sha256, 32) == 0) {
+			if (need == SCOPE_WRITE && !c->tokens[i].write) {
+				h->denied++;
+				reply_error(req, 403, "this token may only "
+				    "read");
+				return -1;
+			}
+			return 0;
+		}
+	h->denied++;
+	reply_error(req, 401, "unknown token");
+	return -1;
+}
+
+/* --- handlers ----------------------------------------------------------- */
+
+static json_t *
+health_json(struct httpd *h)
+{
+	struct daemon *d = h->d;
+	char *s = daemon_status_json(d);
+	json_t *st = s ? json_loads(s, 0, NULL) : NULL, *o;
+
+	free(s);
+	o = json_incref(json_object_get(st, "daemon"));
+	json_decref(st);
+	if (o == NULL)
+		o = json_object();
+	json_object_set_new(o, "http", json_pack("{s:I, s:I, s:I}",
+	    "requests", (json_int_t)h->requests, "rate_limited",
+	    (json_int_t)h->limited, "denied", (json_int_t)h->denied));
+	return o;
+}
+
+static void
+get_incidents(struct httpd *h, struct evhttp_request *req)
+{
+	char sbuf[32], pbuf[8];
+	const char *state = query_param(req, "state", sbuf, sizeof(sbuf));
+	const char *prio = query_param(req, "priority", pbuf, sizeof(pbuf));
+	int p = 0;
+	json_t *a;
+
+	if (state != NULL && strcmp(state, "open") != 0 && strcmp(state,
+	    "acknowledged") != 0 && strcmp(state, "resolved") != 0 &&
+	    strcmp(state, "active") != 0) {
+		reply_error(req, 400, "state is open, acknowledged, resolved "
+		    "or active");
+		return;
+	}
+	if (prio != NULL) {
+		if ((prio[0] != 'P' && prio[0] != 'p') || prio[1] < '1' ||
+		    prio[1] > '4' || prio[2] != '\0') {
+			reply_error(req, 400, "priority is P1 to P4");
+			return;
+		}
+		p = prio[1] - '0';
+	}
+	a = store_incidents_json(incident_store(h->d->inc), state, p, 500);
+	if (a == NULL)
+		reply_error(req, 500, "the store did not answer");
+	else
+		reply_json(req, 200, a);
+}
+
+static int
+parse_id(const char *s, long long *id)
+{
+	char err[64];
+
+	return parse_int(s, 1, (long long)1 << 53, id, err, sizeof(err));
+}
+
+static json_t *
+read_body_json(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t n = evbuffer_get_length(in);
+	char *buf;
+	json_t *j;
+
+	if (n == 0 || n > MAX_BODY)
+		return NULL;
+	buf = xmalloc(n + 1);
+	evbuffer_remove(in, buf, n);
+	buf[n] = '\0';
+	j = json_loads(buf, 0, NULL);
+	free(buf);
+	return j;
+}
+
+static long long
+json_time(json_t *v, long long dflt)
+{
+	struct tm tm;
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) * 1000;
+	if ((s = json_string_value(v)) == NULL)
+		return dflt;
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) != NULL &&
+	    *end == '\0')
+		return (long long)timegm(&tm) * 1000;
+	return -1;
+}
+
+static void
+post_maintenance(struct httpd *h, struct evhttp_request *req)
+{
+	json_t *j = read_body_json(req);
+	const char *scope = json_string_value(json_object_get(j, "scope"));
+	const char *name = json_string_value(json_object_get(j, "name"));
+	const char *reason = json_string_value(json_object_get(j, "reason"));
+	long long now = now_wall_ms(), starts, ends, id;
+	double dur = 0;
+	char err[256];
+	json_t *d;
+
+	starts = json_time(json_object_get(j, "starts"), now);
+	ends = json_time(json_object_get(j, "ends"), 0);
+	if ((d = json_object_get(j, "duration")) != NULL &&
+	    (!json_is_string(d) || parse_duration(json_string_value(d), 60000,
+	    1000, 366 * 86400000.0, &dur, err, sizeof(err)) == -1)) {
+		json_decref(j);
+		reply_error(req, 400, "duration: e.g. \"2h\"");
+		return;
+	}
+	if (ends == 0 && dur > 0)
+		ends = starts + (long long)dur;
+	if (j == NULL || scope == NULL || name == NULL || starts < 0 ||
+	    ends <= 0) {
+		json_decref(j);
+		reply_error(req, 400, "{\"scope\": \"site\"|\"device\", \"name\","
+		    " \"ends\" or \"duration\", optional \"starts\" and "
+		    "\"reason\"} expected (times ISO 8601 UTC)");
+		return;
+	}
+	id = incident_maint_add(h->d->inc, scope, name, starts, ends, reason,
+	    err, sizeof(err));
+	json_decref(j);
+	if (id < 0)
+		reply_error(req, 400, err);
+	else
+		reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void
+get_metrics(struct httpd *h, struct evhttp_request *req, const char *dev,
+    const char *metric)
+{
+	const struct config *c = h->d->conf;
+	const struct rrd_layout *l;
+	char layout[64], file[1024], pbuf[16], start[32], defs[RRD_MAX_DS][1200];
+	char xps[RRD_MAX_DS][64];
+	char *argv[4 + 2 * RRD_MAX_DS];
+	const char *period = query_param(req, "period", pbuf, sizeof(pbuf));
+	int argc = 0, xsize;
+	time_t t0, t1;
+	unsigned long step, ncols, i, k, rows;
+	char **legend;
+	rrd_value_t *data;
+	json_t *o, *cols, *pts;
+	struct stat sb;
+	double sec;
+
+	graph_metric_layout(metric, layout, sizeof(layout));
+	if ((l = rrd_layout_find(h->d->layouts, h->d->nlayouts, layout)) ==
+	    NULL || rrd_path(c->rrd_dir, dev, metric, file, sizeof(file)) ==
+	    -1 || stat(file, &sb) == -1 || strchr(file, ':') != NULL) {
+		reply_error(req, 404, "no such metric");
+		return;
+	}
+	if (parse_duration(period ? period : "1h", 1000, 60000, 400 *
+	    86400000.0, &sec, start, sizeof(start)) == -1) {
+		reply_error(req, 400, "period: e.g. 1h, 6h, 24h");
+		return;
+	}
+	snprintf(start, sizeof(start), "-%lld", (long long)(sec / 1000));
+	argv[argc++] = "xport";
+	argv[argc++] = "--start";
+	argv[argc++] = start;
+	for (k = 0; k < l->nds; k++) {
+		snprintf(defs[k], sizeof(defs[k]), "DEF:v%lu=%s:%s:AVERAGE", k,
+		    file, l->ds_name[k]);
+		snprintf(xps[k], sizeof(xps[k]), "XPORT:v%lu:%s", k,
+		    l->ds_name[k]);
+		argv[argc++] = defs[k];
+	}
+	for (k = 0; k < l->nds; k++)
+		argv[argc++] = xps[k];
+	rrd_clear_error();
+	if (rrd_xport(argc, argv, &xsize, &t0, &t1, &step, &ncols, &legend,
+	    &data) != 0) {
+		reply_error(req, 500, rrd_get_error());
+		return;
+	}
+	o = json_object();
+	json_object_set_new(o, "device", json_string(dev));
+	json_object_set_new(o, "metric", json_string(metric));
+	json_object_set_new(o, "start", json_integer((json_int_t)t0));
+	json_object_set_new(o, "end", json_integer((json_int_t)t1));
+	json_object_set_new(o, "step", json_integer((json_int_t)step));
+	cols = json_array();
+	for (k = 0; k < ncols; k++) {
+		json_array_append_new(cols, json_string(legend[k]));
+		rrd_freemem(legend[k]);
+	}
+	rrd_freemem(legend);
+	json_object_set_new(o, "columns", cols);
+	pts = json_array();
+	rows = step > 0 ? (unsigned long)(t1 - t0) / step : 0;
+	for (i = 0; i < rows; i++) {
+		json_t *row = json_array();
+
+		json_array_append_new(row, json_integer((json_int_t)(t0 +
+		    (time_t)((i + 1) * step))));
+		for (k = 0; k < ncols; k++) {
+			double v = data[i * ncols + k];
+
+			json_array_append_new(row, isnan(v) ? json_null() :
+			    json_real(v));
+		}
+		json_array_append_new(pts, row);
+	}
+	rrd_freemem(data);
+	json_object_set_new(o, "points", pts);
+	reply_json(req, 200, o);
+}
+
+static void
+get_graph(struct httpd *h, struct evhttp_request *req, const char *dev,
+    const char *png_name)
+{
+	const struct config *c = h->d->conf;
+	char metric[200], layout[64], file[1024], title[256], err[512];
+	char pbuf[16];
+	const char *period = query_param(req, "period", pbuf, sizeof(pbuf));
+	struct graph_req r;
+	unsigned char *png = NULL;
+	size_t n = 0, len = strlen(png_name);
+	struct evbuffer *b;
+	struct stat sb;
+
+	if (len < 5 || len - 4 >= sizeof(metric) ||
+	    strcmp(png_name + len - 4, ".png") != 0) {
+		reply_error(req, 404, "no such graph");
+		return;
+	}
+	snprintf(metric, sizeof(metric), "%.*s", (int)(len - 4), png_name);
+	graph_metric_layout(metric, layout, sizeof(layout));
+	if (rrd_path(c->rrd_dir, dev, metric, file, sizeof(file)) == -1 ||
+	    stat(file, &sb) == -1) {
+		reply_error(req, 404, "no such metric");
+		return;
+	}
+	if (period != NULL && strcmp(period, "1h") && strcmp(period, "6h") &&
+	    strcmp(period, "1d") && strcmp(period, "7d") && strcmp(period,
+	    "1m") && strcmp(period, "1y")) {
+		reply_error(req, 400, "period: 1h, 6h, 1d, 7d, 1m or 1y");
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	snprintf(title, sizeof(title), "%.100s %.100s", dev, metric);
+	r.defs_dir = c->layouts_dir ? c->layouts_dir : NOCWATCH_DEFS_DIR;
+	r.def = layout;
+	r.rrd_file = file;
+	r.title = title;
+	r.period = period ? period : "1d";
+	r.width = 800;
+	r.height = 250;
+	r.out = "-";
+	r.rrdcached = c->rrdcached;
+	if (graph_render(&r, &png, &n, err, sizeof(err)) == -1) {
+		reply_error(req, 500, err);
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add(b, png, n);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "max-age=30");
+	reply(req, 200, "image/png", b);
+	evbuffer_free(b);
+	free(png);
+}
+
+/* --- server-sent events ------------------------------------------------- */
+
+static json_t *
+summary_json(struct httpd *h)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "sites", incident_sites_json(h->d->inc));
+	json_object_set_new(o, "incidents", store_incidents_json(
+	    incident_store(h->d->inc), "active", 0, 100));
+	return o;
+}
+
+static void
+stream_closed(struct evhttp_connection *c, void *arg)
+{
+	struct stream *s = arg;
+
+	(void)c;
+	s->req = NULL;
+}
+
+static void
+stream_send(struct stream *s, const char *data)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add_printf(b, "event: state\ndata: %s\n\n", data);
+	evhttp_send_reply_chunk(s->req, b);
+	evbuffer_free(b);
+}
+
+static void
+get_events(struct httpd *h, struct evhttp_request *req)
+{
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	struct stream *s = NULL;
+	json_t *j;
+	char *txt;
+	int i;
+
+	for (i = 0; i < MAX_STREAMS; i++)
+		if (h->streams[i].req == NULL) {
+			s = &h->streams[i];
+			break;
+		}
+	if (s == NULL) {
+		reply_error(req, 503, "too many event streams");
+		return;
+	}
+	s->req = req;
+	s->h = h;
+	evhttp_add_header(hd, "Content-Type", "text/event-stream");
+	evhttp_add_header(hd, "Cache-Control", "no-store");
+	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
+	evhttp_send_reply_start(req, 200, "OK");
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    stream_closed, s);
+	j = summary_json(h);
+	txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	stream_send(s, txt);
+	free(txt);
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	json_t *j;
+	char *txt;
+	int i, any = 0;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < MAX_STREAMS; i++)
+		any |= h->streams[i].req != NULL;
+	if (!any)
+		return;
+	j = summary_json(h);
+	txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (h->last != NULL && strcmp(h->last, txt) == 0) {
+		free(txt);
+		return;
+	}
+	for (i = 0; i < MAX_STREAMS; i++)
+		if (h->streams[i].req != NULL)
+			stream_send(&h->streams[i], txt);
+	free(h->last);
+	h->last = txt;
+}
+
+void
+httpd_changed(struct httpd *h)
+{
+	if (h != NULL)
+		event_active(h->tick, 0, 0);
+}
+
+/* --- static files ------------------------------------------------------- */
+
+static void
+get_file(struct httpd *h, struct evhttp_request *req, const char *name)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+	};
+	const char *dir = h->d->conf->web_dir ? h->d->conf->web_dir :
+	    NOCWATCH_WEB_DIR, *type = NULL;
+	char path[1024];
+	struct evbuffer *b;
+	struct stat sb;
+	size_t i, n = strlen(name);
+	int fd;
+
+	/* Only plain names from the web directory. */
+	if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_.")
+	    != n || name[0] == '.') {
+		reply_error(req, 404, "not found");
+		return;
+	}
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (n > strlen(types[i].ext) && strcmp(name + n -
+		    strlen(types[i].ext), types[i].ext) == 0)
+			type = types[i].type;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (type == NULL || (fd = open(path, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		reply_error(req, 404, "not found");
+		return;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		reply_error(req, 404, "not found");
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_file(b, fd, 0, sb.st_size);	/* takes fd */
+	reply(req, 200, type, b);
+	evbuffer_free(b);
+}
+
+/* --- routing ------------------------------------------------------------ */
+
+/* Split "/a/b/c" into at most n decoded parts; the count, or -1. */
+static int
+split_path(const char *path, char parts[][256], int n)
+{
+	const char *p = path, *e;
+	char raw[768], *dec;
+	size_t len;
+	int k = 0;
+
+	while (*p == '/')
+		p++;
+	while (*p) {
+		e = strchrnul(p, '/');
+		if (k == n || (size_t)(e - p) >= sizeof(raw))
+			return -1;
+		snprintf(raw, sizeof(raw), "%.*s", (int)(e - p), p);
+		if ((dec = evhttp_uridecode(raw, 0, &len)) == NULL)
+			return -1;
+		/* No NUL, no slash and no dot-segment hiding inside. */
+		if (len >= 256 || len != strlen(dec) || strchr(dec, '/') ||
+		    strcmp(dec, "..") == 0 || strcmp(dec, ".") == 0) {
+			free(dec);
+			return -1;
+		}
+		snprintf(parts[k++], 256, "%s", dec);
+		free(dec);
+		p = *e ? e + 1 : e;
+	}
+	return k;
+}
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct httpd *h = arg;
+	struct daemon *d = h->d;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	struct evkeyval *kv;
+	char addr[64], part[6][256], err[256];
+	int n, nh = 0, get = m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD;
+	long long id;
+	json_t *j;
+
+	h->requests++;
+	client_addr(h, req, addr, sizeof(addr));
+	if (!rate_ok(h, addr)) {
+		h->limited++;
+		reply_error(req, 429, "too many requests");
+		return;
+	}
+	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next)
+		nh++;
+	if (nh > MAX_HEADERS) {
+		reply_error(req, 431, "too many header fields");
+		return;
+	}
+	if (path == NULL || (n = split_path(path, part, 6)) < 0) {
+		reply_error(req, 400, "bad path");
+		return;
+	}
+	if (n == 0 && get) {
+		get_file(h, req, "index.html");
+		return;
+	}
+	if (n == 2 && strcmp(part[0], "static") == 0 && get) {
+		get_file(h, req, part[1]);
+		return;
+	}
+	if (n == 3 && strcmp(part[0], "graph") == 0 && get) {
+		if (authorize(h, req, addr, SCOPE_READ) == 0)
+			get_graph(h, req, part[1], part[2]);
+		return;
+	}
+	if (n < 3 || strcmp(part[0], "api") != 0 || strcmp(part[1], "v1") != 0) {
+		reply_error(req, 404, "not found");
+		return;
+	}
+	if (authorize(h, req, addr, get ? SCOPE_READ : SCOPE_WRITE) == -1)
+		return;
+	if (d->inc == NULL) {
+		reply_error(req, 503, "the incident engine is not running");
+		return;
+	}
+	if (get && n == 3 && strcmp(part[2], "health") == 0)
+		reply_json(req, 200, health_json(h));
+	else if (get && n == 3 && strcmp(part[2], "wall") == 0)
+		reply_json(req, 200, incident_wall_json(d->inc));
+	else if (get && n == 3 && strcmp(part[2], "sites") == 0)
+		reply_json(req, 200, incident_sites_json(d->inc));
+	else if (get && n == 3 && strcmp(part[2], "devices") == 0)
+		reply_json(req, 200, incident_devices_json(d->inc, NULL));
+	else if (get && n == 4 && strcmp(part[2], "devices") == 0) {
+		if ((j = incident_devices_json(d->inc, part[3])) == NULL)
+			reply_error(req, 404, "no such device");
+		else
+			reply_json(req, 200, j);
+	} else if (get && n == 3 && strcmp(part[2], "incidents") == 0)
+		get_incidents(h, req);
+	else if (get && n == 4 && strcmp(part[2], "incidents") == 0) {
+		if (parse_id(part[3], &id) == -1 || (j = store_incident_json(
+		    incident_store(d->inc), id)) == NULL)
+			reply_error(req, 404, "no such incident");
+		else
+			reply_json(req, 200, j);
+	} else if (m == EVHTTP_REQ_POST && n == 5 && strcmp(part[2],
+	    "incidents") == 0 && strcmp(part[4], "ack") == 0) {
+		j = read_body_json(req);
+		if (parse_id(part[3], &id) == -1)
+			reply_error(req, 404, "no such incident");
+		else if (incident_ack(d->inc, id, json_string_value(
+		    json_object_get(j, "by")) ? json_string_value(
+		    json_object_get(j, "by")) : "api", err, sizeof(err)) == -1)
+			reply_error(req, 409, err);
+		else
+			reply_json(req, 200, store_incident_json(
+			    incident_store(d->inc), id));
+		json_decref(j);
+		httpd_changed(h);
+	} else if (m == EVHTTP_REQ_POST && n == 3 && strcmp(part[2],
+	    "maintenance") == 0) {
+		post_maintenance(h, req);
+		httpd_changed(h);
+	} else if (m == EVHTTP_REQ_DELETE && n == 4 && strcmp(part[2],
+	    "maintenance") == 0) {
+		if (parse_id(part[3], &id) == -1 || incident_maint_remove(
+		    d->inc, id, err, sizeof(err)) == -1)
+			reply_error(req, 404, "no such active maintenance "
+			    "window");
+		else
+			reply_json(req, 200, json_pack("{s:I}", "removed",
+			    (json_int_t)id));
+		httpd_changed(h);
+	} else if (get && n == 3 && strcmp(part[2], "maintenance") == 0)
+		reply_json(req, 200, store_maint_json(incident_store(d->inc),
+		    0));
+	else if (get && n == 5 && strcmp(part[2], "metrics") == 0)
+		get_metrics(h, req, part[3], part[4]);
+	else if (get && n == 3 && strcmp(part[2], "events") == 0)
+		get_events(h, req);
+	else if (!get && m != EVHTTP_REQ_POST && m != EVHTTP_REQ_DELETE)
+		reply_error(req, 405, "method not allowed");
+	else
+		reply_error(req, 404, "not found");
+}
+
+struct httpd *
+httpd_start(struct daemon *d, char *err, size_t errlen)
+{
+	const char *listen = d->conf->http_listen;
+	struct httpd *h;
+	struct timeval tv = { 1, 0 };
+	char host[256], perr[160];
+	int port;
+
+	if (listen == NULL || strcmp(listen, "none") == 0)
+		return NULL;
+	if (parse_hostport(listen, host, sizeof(host), &port, 8080, perr,
+	    sizeof(perr)) == -1) {
+		snprintf(err, errlen, "http-listen: %s", perr);
+		return NULL;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->d = d;
+	h->http = evhttp_new(d->base);
+	evhttp_set_max_headers_size(h->http, MAX_HEADERS_SIZE);
+	evhttp_set_max_body_size(h->http, MAX_BODY);
+	evhttp_set_timeout(h->http, 30);
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
+	evhttp_set_gencb(h->http, route, h);
+	if (evhttp_bind_socket(h->http, host, (ev_uint16_t)port) != 0) {
+		snprintf(err, errlen, "http-listen %s: cannot listen (%s)",
+		    listen, strerror(errno));
+		evhttp_free(h->http);
+		free(h);
+		return NULL;
+	}
+	h->tick = event_new(d->base, -1, EV_PERSIST, tick, h);
+	event_add(h->tick, &tv);
+	log_info("http: listening on %s", listen);
+	return h;
+}
+
+void
+httpd_free(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	event_free(h->tick);
+	evhttp_free(h->http);	/* closes the streams too */
+	free(h->last);
+	free(h);
+}

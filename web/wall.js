@@ -1,0 +1,131 @@
+// The NOC wall display.  Live state arrives as server-sent events from
+// /api/v1/events (one "state" event whenever sites or open incidents
+// change); every device string is put in the page with textContent, never
+// as HTML.  A read token can be given as ?token=... in the page's URL.
+"use strict";
+
+const params = new URLSearchParams(location.search);
+const token = params.get("token");
+const q = token ? "?token=" + encodeURIComponent(token) : "";
+const qa = token ? "&token=" + encodeURIComponent(token) : "";
+let lastState = null;
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function fmtDuration(s) {
+  const neg = s < 0;
+  s = Math.abs(Math.round(s));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const t = (h ? h + "h " : "") + String(m).padStart(h ? 2 : 1, "0") + "m " +
+    String(r).padStart(2, "0") + "s";
+  return neg ? "-" + t : t;
+}
+
+function renderBanner(incidents) {
+  const b = document.getElementById("banner");
+  b.replaceChildren();
+  const now = Date.now();
+  const big = incidents.filter(i => (i.priority === "P1" || i.priority === "P2") &&
+    i.state !== "resolved");
+  for (const i of big) {
+    const d = el("div", "incident " + i.priority);
+    d.dataset.id = i.id;
+    d.appendChild(el("span", "prio", i.priority));
+    d.appendChild(el("span", "cause", i.cause));
+    d.appendChild(el("span", "title", i.title));
+    d.appendChild(el("span", "sites", i.sites.join(", ")));
+    const opened = Date.parse(i.opened_at);
+    const due = i.sla_resolve_by ? Date.parse(i.sla_resolve_by) : null;
+    const sla = el("span", "sla", "open " + fmtDuration((now - opened) / 1000) +
+      (due ? " · SLA " + fmtDuration((due - now) / 1000) + " left" : "") +
+      (i.state === "acknowledged" ? " · ack" : ""));
+    d.appendChild(sla);
+    b.appendChild(d);
+  }
+  b.hidden = big.length === 0;
+}
+
+function renderSites(sites, incidents) {
+  const root = document.getElementById("sites");
+  root.replaceChildren();
+  // Group: each datacentre with the remote sites hanging off it.
+  const groups = new Map();
+  for (const s of sites) {
+    const g = s.kind === "datacentre" ? s.name : (s.parent || "other");
+    if (!groups.has(g)) groups.set(g, []);
+    if (s.kind === "datacentre") groups.get(g).unshift(s); else groups.get(g).push(s);
+  }
+  for (const [name, list] of groups) {
+    const g = el("div", "group");
+    g.appendChild(el("h2", null, name));
+    const tiles = el("div", "tiles");
+    for (const s of list) {
+      const t = el("div", "tile " + s.state);
+      t.dataset.site = s.name;
+      t.dataset.state = s.state;
+      t.appendChild(el("span", "name", s.name));
+      let detail = s.state;
+      if (s.devices_down > 0) detail += " · " + s.devices_down + "/" + s.devices_total + " down";
+      const inc = incidents.find(i => i.sites.includes(s.name) && i.state !== "resolved");
+      if (inc) detail += " · " + inc.cause;
+      t.appendChild(el("span", "detail", detail));
+      tiles.appendChild(t);
+    }
+    g.appendChild(tiles);
+    root.appendChild(g);
+  }
+}
+
+function render(state) {
+  lastState = state;
+  const sites = state.sites || [], incidents = state.incidents || [];
+  renderBanner(incidents);
+  renderSites(sites, incidents);
+  const count = k => sites.filter(s => s.state === k).length;
+  document.getElementById("summary").textContent =
+    sites.length + " sites: " + count("up") + " up, " + count("degraded") + " degraded, " +
+    count("down") + " down, " + count("maintenance") + " in maintenance · " +
+    incidents.filter(i => i.state !== "resolved").length + " open incidents";
+  document.getElementById("status").textContent = "updated " + new Date().toISOString();
+}
+
+async function loadGraphs() {
+  try {
+    const r = await fetch("/api/v1/wall" + q);
+    if (!r.ok) return;
+    const list = await r.json();
+    const g = document.getElementById("graphs");
+    g.replaceChildren();
+    for (const x of list.slice(0, 6)) {
+      const f = el("figure");
+      const img = el("img");
+      img.alt = x.title;
+      img.src = "/graph/" + encodeURIComponent(x.device) + "/" +
+        encodeURIComponent(x.metric) + ".png?period=6h" + qa + "&t=" + Date.now();
+      f.appendChild(img);
+      f.appendChild(el("figcaption", null, x.title));
+      g.appendChild(f);
+    }
+  } catch (e) { /* the next round tries again */ }
+}
+
+function connect() {
+  const es = new EventSource("/api/v1/events" + q);
+  es.addEventListener("state", ev => render(JSON.parse(ev.data)));
+  es.onerror = () => {
+    document.getElementById("status").textContent = "reconnecting…";
+  };
+}
+
+setInterval(() => {
+  document.getElementById("clock").textContent = new Date().toISOString().slice(11, 19) + " UTC";
+  if (lastState) renderBanner(lastState.incidents || []);
+}, 1000);
+connect();
+loadGraphs();
+setInterval(loadGraphs, 60000);
