@@ -47,6 +47,7 @@ done
 	echo "rrd-dir \"$LAB_DIR/nw-rrd\""
 	echo "layouts \"$LAB_DIR/layouts\""
 	echo "control-socket \"$LAB_DIR/ctl.sock\""
+	echo "state-db \"$LAB_DIR/nocwatch.db\""
 	echo 'site "farm" { kind datacentre }'
 	echo "template \"t\" { snmp version 2c community \"public\""
 	echo "  check icmp { interval ${INTERVAL}s timeout 2s count 1 }"

@@ -4,6 +4,8 @@
  * process or the machine.  The schema version is PRAGMA user_version and
  * each migration runs in its own transaction.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -149,6 +151,17 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
 	st->readonly = readonly;
+	if (!readonly) {
+		/* Like the RRD directory: made when missing, for the daemon. */
+		char dir[1024], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0750) == -1 && errno != EEXIST)
+				log_warnx("store: %s: %s", dir, strerror(errno));
+		}
+	}
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOFOLLOW,
 	    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, st->db ?

@@ -31,6 +31,7 @@ write_conf() {	# FILE RRD-DIR SOCKET [RRDCACHED]
 rrd-dir "$2"
 layouts "$LAB_DIR/layouts"
 control-socket "$3"
+state-db "$2/../state-$(basename "$3").db"
 trap-listen "198.51.100.1:9162"
 trap-community "labtrap" from 198.51.100.2
 ${4:+rrdcached \"$4\"}
