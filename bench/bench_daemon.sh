@@ -128,6 +128,17 @@ read -r c0 _ < <(sample "$npid")
 sleep "$RUN"
 read -r c1 nrss < <(sample "$npid")
 nstat=$(lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json)
+# --- the HTTP API under load (ab), while the checks go on ---
+late_of() {
+	lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json |
+	    python3 -c 'import json,sys; d = json.load(sys.stdin)["daemon"]["scheduler"]; print(d["late"], d["runs"], d["max_loop_lag_ms"])'
+}
+read -r alate0 aruns0 _ < <(late_of)
+for ep in sites incidents; do
+	lab_exec mon ab -q -k -c 16 -t 20 -n 10000000 \
+	    "http://127.0.0.1:8080/api/v1/$ep" >"$LAB_DIR/ab-$ep.txt" 2>&1
+done
+read -r alate1 aruns1 alag < <(late_of)
 kill -TERM "$npid"
 sleep 3
 
@@ -162,3 +173,11 @@ awk -v n="$N" -v run="$RUN" -v iv="$INTERVAL" \
 	printf "%-12s %10.1f %10.1f %16.0f %14d\n", "collectd", dc * 100 / run, cr / 1024, cv / run, cl
 	printf "nocwatchd: %d check runs, worst event-loop lag %.1f ms\n", nruns, nlag
 }'
+for ep in sites incidents; do
+	awk -v ep="$ep" '/^Requests per second/ { rps = $4 }
+	    /^Time per request:.*\(mean\)$/ { mean = $4 }
+	    /^  99%/ { p99 = $2 }
+	    /^Failed requests/ { failed = $3 }
+	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed\n", ep, rps, mean, p99, failed }' "$LAB_DIR/ab-$ep.txt"
+done
+echo "checks during the API load: $((aruns1 - aruns0)) runs, $((alate1 - alate0)) late, worst event-loop lag ${alag} ms"

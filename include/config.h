@@ -142,6 +142,7 @@ struct config {
 	size_t			 ntokens;
 	int			 read_open_local; /* reads from loopback: no token */
 	char			*trust_proxy;	/* X-Forwarded-For from it only */
+	char			*tls_cert, *tls_key;	/* HTTPS when both set */
 	/* daemon settings */
 	char			*rrd_dir;	/* default /var/lib/nocwatch/rrd */
 	char			*layouts_dir;	/* default: installed rrd/ */

@@ -61,7 +61,8 @@ check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
 	c->running = NULL;
 	c->nruns++;
 	c->outcome = o;
-	snprintf(c->detail, sizeof(c->detail), "%s", detail);
+	if (detail != c->detail)	/* a caller may have written it there */
+		snprintf(c->detail, sizeof(c->detail), "%s", detail);
 	c->last_ms = ms;
 	/* A re-check asked for while this run was under way: run again. */
 	if (c->by_trap)

@@ -613,6 +613,8 @@ config_free(struct config *c)
 	free(c->http_listen);
 	free(c->web_dir);
 	free(c->trust_proxy);
+	free(c->tls_cert);
+	free(c->tls_key);
 	for (i = 0; i < c->ntokens; i++)
 		free(c->tokens[i].name);
 	free(c->tokens);

@@ -35,8 +35,12 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <rrd.h>
 
 #include "daemon.h"
@@ -86,6 +90,7 @@ struct httpd {
 	struct bucket		 rate[RATE_SLOTS];
 	struct stream		 streams[MAX_STREAMS];
 	struct event		*tick;
+	SSL_CTX			*tls;
 	char			*last;
 	unsigned long long	 requests, limited, denied;
 };
@@ -799,6 +804,8 @@ route(struct evhttp_request *req, void *arg)
 	}
 	if (get && n == 3 && strcmp(part[2], "health") == 0)
 		reply_json(req, 200, health_json(h));
+	else if (get && n == 3 && strcmp(part[2], "state") == 0)
+		reply_json(req, 200, summary_json(h));
 	else if (get && n == 3 && strcmp(part[2], "wall") == 0)
 		reply_json(req, 200, incident_wall_json(d->inc));
 	else if (get && n == 3 && strcmp(part[2], "sites") == 0)
@@ -859,6 +866,37 @@ route(struct evhttp_request *req, void *arg)
 		reply_error(req, 404, "not found");
 }
 
+static struct bufferevent *
+tls_bev(struct event_base *base, void *arg)
+{
+	struct httpd *h = arg;
+
+	return bufferevent_openssl_socket_new(base, -1, SSL_new(h->tls),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static int
+tls_setup(struct httpd *h, char *err, size_t errlen)
+{
+	const struct config *c = h->d->conf;
+	unsigned long e;
+
+	if (c->tls_cert == NULL)
+		return 0;
+	h->tls = SSL_CTX_new(TLS_server_method());
+	SSL_CTX_set_min_proto_version(h->tls, TLS1_2_VERSION);
+	if (SSL_CTX_use_certificate_chain_file(h->tls, c->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(h->tls, c->tls_key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(h->tls) != 1) {
+		e = ERR_get_error();
+		snprintf(err, errlen, "http TLS: %s / %s: %s", c->tls_cert,
+		    c->tls_key, e ? ERR_reason_error_string(e) : "bad key");
+		return -1;
+	}
+	evhttp_set_bevcb(h->http, tls_bev, h);
+	return 0;
+}
+
 struct httpd *
 httpd_start(struct daemon *d, char *err, size_t errlen)
 {
@@ -884,16 +922,23 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
 	evhttp_set_gencb(h->http, route, h);
+	if (tls_setup(h, err, errlen) == -1) {
+		evhttp_free(h->http);
+		SSL_CTX_free(h->tls);
+		free(h);
+		return NULL;
+	}
 	if (evhttp_bind_socket(h->http, host, (ev_uint16_t)port) != 0) {
 		snprintf(err, errlen, "http-listen %s: cannot listen (%s)",
 		    listen, strerror(errno));
 		evhttp_free(h->http);
+		SSL_CTX_free(h->tls);
 		free(h);
 		return NULL;
 	}
 	h->tick = event_new(d->base, -1, EV_PERSIST, tick, h);
 	event_add(h->tick, &tv);
-	log_info("http: listening on %s", listen);
+	log_info("http%s: listening on %s", h->tls ? "s" : "", listen);
 	return h;
 }
 
@@ -904,6 +949,7 @@ httpd_free(struct httpd *h)
 		return;
 	event_free(h->tick);
 	evhttp_free(h->http);	/* closes the streams too */
+	SSL_CTX_free(h->tls);
 	free(h->last);
 	free(h);
 }

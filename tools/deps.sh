@@ -6,8 +6,8 @@ set -eu
 build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
        libcurl4-openssl-dev libsqlite3-dev libssl-dev libsnmp-dev"
 lab="iproute2 nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
-     rrdtool rrdcached tcpdump sqlite3"
-bench="fping collectd-core liboping0"
+     rrdtool rrdcached tcpdump sqlite3 curl chromium fonts-dejavu-core"
+bench="fping collectd-core liboping0 apache2-utils"
 fuzz="clang libclang-rt-14-dev"
 
 want=""

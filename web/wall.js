@@ -1,6 +1,6 @@
-// The NOC wall display.  Live state arrives as server-sent events from
-// /api/v1/events (one "state" event whenever sites or open incidents
-// change); every device string is put in the page with textContent, never
+// The NOC wall display.  The first state comes from /api/v1/state, then
+// live state arrives as server-sent events from /api/v1/events (one
+// "state" event whenever sites or open incidents change); every device string is put in the page with textContent, never
 // as HTML.  A read token can be given as ?token=... in the page's URL.
 "use strict";
 
@@ -74,6 +74,7 @@ function renderSites(sites, incidents) {
       const inc = incidents.find(i => i.sites.includes(s.name) && i.state !== "resolved");
       if (inc) detail += " · " + inc.cause;
       t.appendChild(el("span", "detail", detail));
+      if (inc) t.appendChild(el("span", "why", inc.title));
       tiles.appendChild(t);
     }
     g.appendChild(tiles);
@@ -126,6 +127,16 @@ setInterval(() => {
   document.getElementById("clock").textContent = new Date().toISOString().slice(11, 19) + " UTC";
   if (lastState) renderBanner(lastState.incidents || []);
 }, 1000);
-connect();
+// The first paint comes from one plain request; the stream, which sends
+// the whole state again as soon as it opens, takes over a moment later.
+async function first() {
+  try {
+    const r = await fetch("/api/v1/state" + q);
+    if (r.ok) render(await r.json());
+    else document.getElementById("status").textContent = "API answered " + r.status;
+  } catch (e) { /* the stream will bring it */ }
+  setTimeout(connect, 3000);
+}
+first();
 loadGraphs();
 setInterval(loadGraphs, 60000);

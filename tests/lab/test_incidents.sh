@@ -66,10 +66,12 @@ lab_bg noc python3 tests/lab/receiver.py --port 8098 --status 400 \
 cat >"$LAB_DIR/handler.sh" <<EOF
 #!/bin/sh
 # JSON on stdin; the environment names the event.
-{ cat; echo; } >>"$LAB_DIR/exec.log"
+# One file per event (handlers for different incidents run side by side).
+cat >"$LAB_DIR/exec/\$NOCWATCH_IDEMPOTENCY_KEY.json"
 echo "\$NOCWATCH_EVENT \$NOCWATCH_INCIDENT \$NOCWATCH_IDEMPOTENCY_KEY \${HOME:-nohome}" >>"$LAB_DIR/exec.env"
 EOF
 chmod 755 "$LAB_DIR/handler.sh"
+mkdir -p "$LAB_DIR/exec"
 
 mkdir -p "$LAB_DIR/layouts"
 cp rrd/* "$LAB_DIR/layouts/"
@@ -306,8 +308,12 @@ wait_for 'all(i["state"] == "resolved" for i in I)' 150 >/dev/null
 expect_rc "the flapping incident resolves once stable" 0 $?
 
 # --- 7. notifications: every event once, in order ----------------------------
-sleep 6	# the last deliveries
-python3 - "$DB" "$LAB_DIR/hook.log" "$LAB_DIR/exec.log" <<'PY' >"$LAB_DIR/notify.out"
+# The last deliveries (retries of the refused channel included).
+for _ in $(seq 1 60); do
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")" = 0 ] && break
+	sleep 0.5
+done
+python3 - "$DB" "$LAB_DIR/hook.log" "$LAB_DIR/exec" <<'PY' >"$LAB_DIR/notify.out"
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 rows = db.execute("SELECT channel, idem_key, incident, event, state, id FROM outbox ORDER BY id").fetchall()
@@ -338,7 +344,8 @@ firsts = {}
 for h in ok:
     firsts.setdefault(h["incident"], h["event"])
 print("first_is_opened", all(e == "opened" for e in firsts.values()))
-ex = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+import glob, os
+ex = [json.load(open(f)) for f in glob.glob(os.path.join(sys.argv[3], "*.json"))]
 exkeys = [e["idempotency_key"] for e in ex]
 exwant = [k for ch, k, inc, ev, st, _ in rows if ch.startswith("exec:")]
 print("exec_all", sorted(set(exkeys)) == sorted(exwant))

@@ -188,12 +188,21 @@ test_incident_settings(void)
 	    "webhook needs http(s)");
 	bad("sla P2 { respond 1m answer 2m }\n", 3, "unknown sla setting",
 	    "unknown sla setting");
+	bad("api-token admin \"sha256:00\"\n", 3, "read or write",
+	    "api-token scope");
+	bad("api-token read \"s3cret\"\n", 3, "store the hash",
+	    "api-token in clear is refused");
+	bad("api-read-open everywhere\n", 3, "localhost or none",
+	    "api-read-open value");
 	snprintf(text, sizeof(text), "%s%s", base,
 	    "state-db \"/tmp/x.db\"\n"
 	    "incidents { correlation-window 2s hold-down 10s reopen-window 5m "
 	    "flapping 40% 20% wifi-ap-down 25% }\n"
 	    "priority { on-battery P1 device-down P4 }\n"
 	    "sla P1 { respond 5m resolve 1h }\n"
+	    "http-listen \"127.0.0.1:8081\"\n"
+	    "api-token read \"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" name \"wall\"\n"
+	    "api-read-open localhost\n"
 	    "notify webhook \"https://desk.example/hook\" { token \"t0k\" "
 	    "timeout 3s retry-max 30s }\n"
 	    "notify exec \"/usr/local/bin/ticket\" { args { \"-q\" \"noc\" } }\n"
@@ -204,6 +213,11 @@ test_incident_settings(void)
 	c = config_load(write_file("inc.conf", text));
 	CHECK(c->nerrors == 0, "incident settings parse");
 	CHECK(strcmp(c->state_db, "/tmp/x.db") == 0, "state-db");
+	CHECK(strcmp(c->http_listen, "127.0.0.1:8081") == 0 &&
+	    c->ntokens == 1 && !c->tokens[0].write &&
+	    strcmp(c->tokens[0].name, "wall") == 0 &&
+	    c->tokens[0].sha256[0] == 0x9f && c->tokens[0].sha256[31] == 0x08 &&
+	    c->read_open_local == 1, "api settings: listen, hashed token");
 	CHECK(c->inc.correlation_ms == 2000 && c->inc.hold_down_ms == 10000 &&
 	    c->inc.reopen_ms == 300000 && c->inc.flap_high == 40 &&
 	    c->inc.flap_low == 20 && c->inc.wifi_ap_down_pct == 25,
