@@ -39,6 +39,29 @@ expect_match "installed nocwatchd checks the installed sample estate" '^configur
 expect_match "secrets installed readable by their owner only" '^600$' "$(stat -c %a "$dest/usr/local/etc/nocwatch/nocwatch.secrets.conf")"
 [ -f "$dest/usr/local/share/nocwatch/rrd/icmp.layout" ] && [ -f "$dest/usr/local/share/nocwatch/rrd/if.graph" ]
 expect_rc "layouts and graph definitions installed" 0 $?
+[ -f "$dest/usr/local/share/nocwatch/web/index.html" ] && [ -f "$dest/usr/local/share/nocwatch/web/wall.js" ]
+expect_rc "the wall display's files installed" 0 $?
 [ -f "$dest/usr/local/lib/systemd/system/nocwatchd.service" ]
 expect_rc "systemd unit installed" 0 $?
+# Incidents, maintenance and tokens from the command line.
+t=$(mktemp -d)
+out=$("$NOCWATCH" incidents --db "$t/none.db" 2>&1)
+expect_rc "incidents on a missing store exits 3" 3 $?
+expect_match "  and says so" 'not a nocwatch store|unable to open|none.db' "$out"
+"$NOCWATCH" incident abc >/dev/null 2>&1
+expect_rc "incident with a bad id exits 3" 3 $?
+out=$("$NOCWATCH" ack 1 --socket "$t/no.sock" 2>&1)
+expect_rc "ack without a daemon exits 2" 2 $?
+expect_match "  and names the socket" 'no.sock.*is nocwatchd running' "$out"
+"$NOCWATCH" maintenance add --site x --socket "$t/no.sock" >/dev/null 2>&1
+expect_rc "maintenance add without --for/--until exits 3" 3 $?
+"$NOCWATCH" maintenance add --site x --for 2d3x >/dev/null 2>&1
+expect_rc "maintenance add with a bad duration exits 3" 3 $?
+out=$("$NOCWATCH" token write)
+expect_match "token prints a token and its config line" \
+    '^token: [0-9a-f]{48}
+api-token write "sha256:[0-9a-f]{64}"$' "$out"
+tok=$(printf '%s' "$out" | sed -n 's/^token: //p')
+expect_match "  the line hashes that token" "$(printf '%s' "$tok" | sha256sum | cut -c1-64)" "$out"
+rm -rf "$t"
 exit 0
