@@ -124,6 +124,11 @@ struct link_conf {
 	char		*dev[2];
 	char		*ifname[2];
 	char		*group;		/* redundancy group, or NULL */
+	/* Optical receive power at each end: a sensor OID (dBm after
+	 * dividing by 10^precision) and the loss-of-signal level. */
+	char		*rx_oid[2];
+	int		 rx_precision[2];
+	double		 los_dbm[2];
 	int		 line;
 	const char	*file;
 };

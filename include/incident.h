@@ -102,6 +102,8 @@ void		 incident_ifstatus(struct device_rt *, long index,
 void		 incident_ups(struct device_rt *, double source, double status,
 		    double minutes, const char *how);
 void		 incident_aps(struct device_rt *, double up, double down);
+void		 incident_rxpower(struct device_rt *, const struct link_conf *,
+		    int end, double dbm);
 void		 incident_trap(struct incident_engine *, struct device_rt *,
 		    const struct trap *);
 

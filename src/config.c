@@ -636,6 +636,7 @@ config_free(struct config *c)
 		for (j = 0; j < 2; j++) {
 			free(c->links[i].dev[j]);
 			free(c->links[i].ifname[j]);
+			free(c->links[i].rx_oid[j]);
 		}
 		free(c->links[i].group);
 	}

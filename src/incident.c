@@ -84,6 +84,7 @@ struct tlink {
 	int		 dev[2];
 	int		 far_site;	/* site of the end that is not a DC */
 	int		 oper[2];	/* per end: 0 unknown, 1 up, 2 down */
+	double		 rx_dbm[2];	/* optical receive power, NAN */
 	long long	 at[2];
 	char		 how[2][96];
 	uint32_t	 hist;
@@ -357,11 +358,14 @@ topo_build(struct incident_engine *e)
 		int s0, s1;
 
 		l->conf = &c->links[i];
+		l->rx_dbm[0] = l->rx_dbm[1] = NAN;
 		l->dev[0] = find_dev(e, l->conf->dev[0]);
 		l->dev[1] = find_dev(e, l->conf->dev[1]);
 		for (j = 0; j < nold; j++)
 			if (strcmp(old[j].conf->name, l->conf->name) == 0) {
 				memcpy(l->oper, old[j].oper, sizeof(l->oper));
+				memcpy(l->rx_dbm, old[j].rx_dbm,
+				    sizeof(l->rx_dbm));
 				memcpy(l->at, old[j].at, sizeof(l->at));
 				memcpy(l->how, old[j].how, sizeof(l->how));
 				l->hist = old[j].hist;
@@ -437,6 +441,14 @@ is_reach(const struct tdev *t, int check)
 	return 0;
 }
 
+/* Is this end of the link reporting it down (status, or light lost)? */
+static int
+end_down(const struct tlink *l, int end)
+{
+	return l->oper[end] == 2 || (!isnan(l->rx_dbm[end]) &&
+	    l->rx_dbm[end] < l->conf->los_dbm[end]);
+}
+
 /* A link into this device is reported down by its other, live end. */
 static int
 uplink_down(struct incident_engine *e, int di)
@@ -447,7 +459,7 @@ uplink_down(struct incident_engine *e, int di)
 	for (i = 0; i < e->nlinks; i++)
 		for (end = 0; end < 2; end++)
 			if (e->links[i].dev[end] == di &&
-			    e->links[i].oper[!end] == 2 &&
+			    end_down(&e->links[i], !end) &&
 			    e->links[i].dev[!end] >= 0 &&
 			    e->devs[e->links[i].dev[!end]].state != DS_DOWN)
 				return 1;
@@ -640,6 +652,35 @@ incident_ups(struct device_rt *dev, double source, double status,
 		    "on battery" : o->battery_low ? "battery low" :
 		    "on utility power", how);
 		eval_soon(engine_of(dev));
+	}
+}
+
+void
+incident_rxpower(struct device_rt *dev, const struct link_conf *lc, int end,
+    double dbm)
+{
+	struct incident_engine *e = engine_of(dev);
+	struct tlink *l;
+	size_t i;
+	int was;
+
+	for (i = 0; e != NULL && i < e->nlinks; i++) {
+		l = &e->links[i];
+		if (l->conf != lc)
+			continue;
+		was = end_down(l, end);
+		l->rx_dbm[end] = dbm;
+		if (was != end_down(l, end)) {
+			log_info("link %s: %s end receives %.1f dBm (%s loss of "
+			    "signal at %.1f dBm)", lc->name, lc->dev[end], dbm,
+			    dbm < lc->los_dbm[end] ? "below" : "above",
+			    lc->los_dbm[end]);
+			l->at[end] = now_wall_ms();
+			snprintf(l->how[end], sizeof(l->how[end]), "receive "
+			    "power %.1f dBm, loss of signal below %.1f dBm",
+			    dbm, lc->los_dbm[end]);
+			eval_soon(e);
+		}
 	}
 }
 

@@ -181,3 +181,19 @@ lab_wait_udp() {
 	done
 	return 1
 }
+
+# lab_link_traps SINK: snmpd.conf lines that make an agent watch its own
+# interfaces every second and send linkDown/linkUp (RFC 2863 varbinds) to
+# SINK with community "labtrap", as a router does.
+lab_link_traps() {
+	cat <<CONF
+trap2sink $1 labtrap
+createUser internal SHA "internalpass1"
+iquerySecName internal
+rouser internal
+notificationEvent linkDownTrap .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
+notificationEvent linkUpTrap .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
+monitor -r 1 -e linkDownTrap linkDown .1.3.6.1.2.1.2.2.1.8 == 2
+monitor -r 1 -e linkUpTrap linkUp .1.3.6.1.2.1.2.2.1.8 == 1
+CONF
+}

@@ -16,18 +16,11 @@ ART=tests/out/artifacts
 mkdir -p "$ART"
 
 # The core router's agent sends traps and has a hostile sysName.
-cat >"$LAB_DIR/core.conf" <<'CONF'
-rocommunity labread
-sysname <script>alert(1)</script><img/src=x/onerror=alert(2)>
-trap2sink 198.51.100.1:9162 labtrap
-createUser internal SHA "internalpass1"
-iquerySecName internal
-rouser internal
-notificationEvent linkDownTrap .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
-notificationEvent linkUpTrap .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
-monitor -r 1 -e linkDownTrap linkDown .1.3.6.1.2.1.2.2.1.8 == 2
-monitor -r 1 -e linkUpTrap linkUp .1.3.6.1.2.1.2.2.1.8 == 1
-CONF
+{
+	echo 'rocommunity labread'
+	echo 'sysname <script>alert(1)</script><img/src=x/onerror=alert(2)>'
+	lab_link_traps 198.51.100.1:9162
+} >"$LAB_DIR/core.conf"
 lab_snmpd core 198.51.100.2 "$LAB_DIR/core.conf"
 lab_wait_snmp noc 198.51.100.2 labread || fail "core agent starts" "no answer"
 

@@ -25,17 +25,10 @@ lab_init || exit 1
 D=$PWD/${B:-build}/nocwatchd
 DB=$LAB_DIR/nocwatch.db
 
-cat >"$LAB_DIR/core.conf" <<'CONF'
-rocommunity labread
-trap2sink 198.51.100.1:9162 labtrap
-createUser internal SHA "internalpass1"
-iquerySecName internal
-rouser internal
-notificationEvent linkDownTrap .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
-notificationEvent linkUpTrap .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.2.2.1.1 .1.3.6.1.2.1.2.2.1.7 .1.3.6.1.2.1.2.2.1.8
-monitor -r 1 -e linkDownTrap linkDown .1.3.6.1.2.1.2.2.1.8 == 2
-monitor -r 1 -e linkUpTrap linkUp .1.3.6.1.2.1.2.2.1.8 == 1
-CONF
+{
+	echo 'rocommunity labread'
+	lab_link_traps 198.51.100.1:9162
+} >"$LAB_DIR/core.conf"
 cat >"$LAB_DIR/ups.conf" <<'CONF'
 rocommunity labread
 rwcommunity labwrite

@@ -194,6 +194,13 @@ test_incident_settings(void)
 	    "api-token in clear is refused");
 	bad("api-read-open everywhere\n", 3, "localhost or none",
 	    "api-read-open value");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\n"
+	    "link \"f\" { rx-power \"1.3.6.1.2.1.1.3.0\" from \"r\" interface "
+	    "\"a\" to \"r\" interface \"b\" }\n", 4, "goes after 'from' or 'to'",
+	    "rx-power before an end");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\n"
+	    "link \"f\" { from \"r\" interface \"a\" los weak to \"r\" "
+	    "interface \"b\" }\n", 4, "not a level in dBm", "bad los level");
 	snprintf(text, sizeof(text), "%s%s", base,
 	    "state-db \"/tmp/x.db\"\n"
 	    "incidents { correlation-window 2s hold-down 10s reopen-window 5m "
