@@ -8,7 +8,9 @@
 # of its RRD files (rrdtool fetch) and scaled to all of them.  The values
 # differ in kind: collectd stores all ten SNMP values and three ping
 # values; nocwatchd stores seven interface values (the if layout) and four
-# ICMP values per device.
+# ICMP values per device.  The devices are spread over sites of 100, and
+# DEAD of them (default 5, in different sites) have no address, so the
+# incident engine has open incidents while the API is driven with ab.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lab/lab.sh
 lab_init || exit 1
@@ -16,6 +18,7 @@ N=${N:-10000}
 CYCLES=${CYCLES:-3}
 INTERVAL=${INTERVAL:-60}
 RUN=$((CYCLES * INTERVAL + 10))
+DEAD=${DEAD:-5}
 
 lab_host mon; lab_host farm
 lab_link mon m0 198.51.100.1/30 farm f0 198.51.100.2/30
@@ -25,7 +28,10 @@ import sys
 for i in range(1, int(sys.argv[1]) + 1):
     print("198.18.%d.%d" % (i // 250, i % 250 + 1))
 PY
-sed 's|^|addr add |; s|$|/32 dev lo|' "$LAB_DIR/hosts" >"$LAB_DIR/batch"
+# Every (N / DEAD)th device, from the 50th, is left without its address.
+awk -v n="$N" -v k="$DEAD" 'BEGIN { s = k ? int(n / k) : n + 1 }
+    { if (k && NR % s == 50 % s) next; print "addr add " $1 "/32 dev lo" }' \
+    "$LAB_DIR/hosts" >"$LAB_DIR/batch"
 lab_exec farm ip -batch "$LAB_DIR/batch"
 echo "rocommunity public" >"$LAB_DIR/snmpd.conf"
 mkdir -p "$LAB_DIR/s"
@@ -48,11 +54,13 @@ done
 	echo "layouts \"$LAB_DIR/layouts\""
 	echo "control-socket \"$LAB_DIR/ctl.sock\""
 	echo "state-db \"$LAB_DIR/nocwatch.db\""
-	echo 'site "farm" { kind datacentre }'
+	echo "http-rate-limit 0"
+	awk -v n="$N" 'BEGIN { for (i = 0; i * 100 < n; i++)
+	    printf "site \"s%d\" { kind %s }\n", i + 1, i < 2 ? "datacentre" : "remote" }'
 	echo "template \"t\" { snmp version 2c community \"public\""
 	echo "  check icmp { interval ${INTERVAL}s timeout 2s count 1 }"
 	echo "  check snmp-metrics { interval ${INTERVAL}s timeout 5s oids { $(echo $OIDS) } } }"
-	awk '{ printf "device \"d%d\" { site \"farm\" address %s template \"t\" }\n", NR, $1 }' "$LAB_DIR/hosts"
+	awk '{ printf "device \"d%d\" { site \"s%d\" address %s template \"t\" }\n", NR, int((NR - 1) / 100) + 1, $1 }' "$LAB_DIR/hosts"
 } >"$LAB_DIR/nocwatch.conf"
 
 {
@@ -133,6 +141,15 @@ late_of() {
 	lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json |
 	    python3 -c 'import json,sys; d = json.load(sys.stdin)["daemon"]["scheduler"]; print(d["late"], d["runs"], d["max_loop_lag_ms"])'
 }
+# Wait (bounded) for the dead devices' incidents before the load.
+for i in $(seq 1 $((INTERVAL + 30))); do
+	nopen=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/incidents?state=open" |
+	    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
+	[ "${nopen:-0}" -ge "$DEAD" ] && break
+	sleep 1
+done
+nsites=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/sites" |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
 read -r alate0 aruns0 _ < <(late_of)
 for ep in sites incidents; do
 	lab_exec mon ab -q -k -c 16 -t 20 -n 10000000 \
@@ -178,6 +195,8 @@ for ep in sites incidents; do
 	    /^Time per request:.*\(mean\)$/ { mean = $4 }
 	    /^  99%/ { p99 = $2 }
 	    /^Failed requests/ { failed = $3 }
-	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed\n", ep, rps, mean, p99, failed }' "$LAB_DIR/ab-$ep.txt"
+	    /^Non-2xx responses/ { non2xx = $3 }
+	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed, %d not 2xx\n", ep, rps, mean, p99, failed, non2xx }' "$LAB_DIR/ab-$ep.txt"
 done
+echo "estate during the API load: ${nsites:-?} sites, ${nopen:-?} open incidents"
 echo "checks during the API load: $((aruns1 - aruns0)) runs, $((alate1 - alate0)) late, worst event-loop lag ${alag} ms"

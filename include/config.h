@@ -147,6 +147,7 @@ struct config {
 	size_t			 ntokens;
 	int			 read_open_local; /* reads from loopback: no token */
 	char			*trust_proxy;	/* X-Forwarded-For from it only */
+	int			 http_rate;	/* requests/s per client, 0: off */
 	char			*tls_cert, *tls_key;	/* HTTPS when both set */
 	/* daemon settings */
 	char			*rrd_dir;	/* default /var/lib/nocwatch/rrd */

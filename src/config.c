@@ -540,6 +540,7 @@ config_load(const char *path)
 	p.defaults.timeout_ms = 2000;
 	p.defaults.retries = 2;
 	incident_defaults(&p.conf->inc);
+	p.conf->http_rate = 50;
 	if (src_push(&p, path, path, 0) == 0)
 		parse_top(&p);
 	while (p.depth >= 0)

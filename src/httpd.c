@@ -64,8 +64,6 @@
 #define MAX_HEADERS_SIZE	8192
 #define MAX_HEADERS		64
 #define MAX_BODY		16384
-#define RATE_PER_S		50.0	/* requests per second per client */
-#define RATE_BURST		100.0
 #define RATE_SLOTS		256
 #define MAX_STREAMS		64
 
@@ -201,19 +199,21 @@ rate_ok(struct httpd *h, const char *addr)
 	unsigned int hash = 5381;
 	const char *p;
 	struct bucket *b;
-	double now = mono_s();
+	double now = mono_s(), rate = h->d->conf->http_rate;
 
+	if (rate <= 0)
+		return 1;
 	for (p = addr; *p; p++)
 		hash = hash * 33 + (unsigned char)*p;
 	b = &h->rate[hash % RATE_SLOTS];
 	if (strcmp(b->addr, addr) != 0) {
 		snprintf(b->addr, sizeof(b->addr), "%s", addr);
-		b->tokens = RATE_BURST;
+		b->tokens = 2 * rate;
 		b->at = now;
 	}
-	b->tokens += (now - b->at) * RATE_PER_S;
-	if (b->tokens > RATE_BURST)
-		b->tokens = RATE_BURST;
+	b->tokens += (now - b->at) * rate;
+	if (b->tokens > 2 * rate)
+		b->tokens = 2 * rate;
 	b->at = now;
 	if (b->tokens < 1)
 		return 0;
