@@ -42,7 +42,8 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 LAB_TOOLS = $(B)/tests/lab/echo_delay
 
-.PHONY: all deps check asan unit lab bench install clean fuzz
+.PHONY: all deps check asan unit lab bench install clean fuzz demo demo-cut \
+	demo-power demo-restore demo-stop demo-status
 
 all: deps $(B)/nocwatch $(B)/nocwatchd
 
@@ -95,6 +96,28 @@ $(B)/bench/%: bench/%.c $(B)/libnocwatch.a
 bench: all $(LAB_TOOLS) $(B)/bench/snmp_rate
 	@tools/deps.sh bench
 	@B=$(B) bench/run.sh
+
+# The demo estate with nocwatchd and its wall display on 127.0.0.1:8080
+# (tools/demo.sh; root).
+demo: all
+	@tools/deps.sh lab
+	@$(MAKE) --no-print-directory $(LAB_TOOLS)
+	@B=$(B) tools/demo.sh start
+
+demo-cut:
+	@B=$(B) tools/demo.sh cut "$(SITE)" $(FIBRE)
+
+demo-power:
+	@B=$(B) tools/demo.sh power "$(SITE)"
+
+demo-restore:
+	@B=$(B) tools/demo.sh restore
+
+demo-status:
+	@B=$(B) tools/demo.sh status
+
+demo-stop:
+	@B=$(B) tools/demo.sh stop
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/nocwatch \

@@ -196,7 +196,8 @@ for ep in sites incidents; do
 	    /^  99%/ { p99 = $2 }
 	    /^Failed requests/ { failed = $3 }
 	    /^Non-2xx responses/ { non2xx = $3 }
-	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed, %d not 2xx\n", ep, rps, mean, p99, failed, non2xx }' "$LAB_DIR/ab-$ep.txt"
+	    /^Document Length/ { len = $3 }
+	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %d bytes, %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed, %d not 2xx\n", ep, len, rps, mean, p99, failed, non2xx }' "$LAB_DIR/ab-$ep.txt"
 done
 echo "estate during the API load: ${nsites:-?} sites, ${nopen:-?} open incidents"
 echo "checks during the API load: $((aruns1 - aruns0)) runs, $((alate1 - alate0)) late, worst event-loop lag ${alag} ms"
