@@ -43,7 +43,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 LAB_TOOLS = $(B)/tests/lab/echo_delay
 
 .PHONY: all deps check asan unit lab bench install clean fuzz demo demo-cut \
-	demo-power demo-restore demo-stop demo-status
+	demo-power demo-restore demo-stop demo-status bench-detect
 
 all: deps $(B)/nocwatch $(B)/nocwatchd
 
@@ -118,6 +118,11 @@ demo-status:
 
 demo-stop:
 	@B=$(B) tools/demo.sh stop
+
+# A fibre cut seen by nocwatchd and by Nagios 4 in the same lab (~15 min).
+bench-detect: all $(LAB_TOOLS)
+	@tools/deps.sh lab bench
+	@B=$(B) bench/bench_detect.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/nocwatch \

@@ -39,6 +39,7 @@ struct check_state {
 	long long		 first_fail_wall;
 	double			 done_ms;	/* monotonic end of last run */
 	double			 recovered_ms;	/* monotonic: hard fail -> ok */
+	double			 ok_begun_ms;	/* monotonic: last success began */
 	uint32_t		 hist;		/* recent results, 1 = failed */
 	int			 nhist, flapping;
 	int			 degraded;	/* icmp: runs over thresholds */

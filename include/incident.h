@@ -99,6 +99,8 @@ void		 incident_engine_reload(struct incident_engine *);
 void		 incident_check_result(struct check_rt *);
 void		 incident_ifstatus(struct device_rt *, long index,
 		    const char *name, int oper);
+void		 incident_ifname(struct device_rt *, long index, const char *);
+void		 incident_restarted(struct device_rt *, const char *how);
 void		 incident_ups(struct device_rt *, double source, double status,
 		    double minutes, const char *how);
 void		 incident_aps(struct device_rt *, double up, double down);

@@ -513,6 +513,7 @@ incident_check_result(struct check_rt *c)
 		s->fails = 0;
 		s->hard = 0;
 		s->first_fail = 0;
+		s->ok_begun_ms = now - (c->last_ms > 0 ? c->last_ms : 0);
 	} else {
 		if (s->fails++ == 0) {
 			s->first_fail = now;
@@ -622,6 +623,17 @@ incident_ifstatus(struct device_rt *dev, long index, const char *name,
 }
 
 void
+incident_ifname(struct device_rt *dev, long index, const char *name)
+{
+	struct if_obs *io;
+
+	if (name == NULL || name[0] == '\0')
+		return;
+	io = if_obs_get(&dev->obs, index, NULL);
+	snprintf(io->name, sizeof(io->name), "%s", name);
+}
+
+void
 incident_ups(struct device_rt *dev, double source, double status,
     double minutes, const char *how)
 {
@@ -696,6 +708,8 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
     const struct trap *t)
 {
 	static const uint32_t ifoper[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 8 };
+	static const uint32_t ifdescr[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 2 };
+	static const uint32_t ifname[] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1 };
 	struct if_obs *io;
 	char how[96];
 	size_t i;
@@ -713,15 +727,34 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 		io->oper = t->event == TRAP_EV_LINK_DOWN ? 2 : 1;
 		/* RFC 2863: the trap carries ifOperStatus; believe it over
 		 * the trap's name (an agent may say linkUp for dormant). */
-		for (i = 0; i < t->nvb; i++)
-			if (t->vb[i].name.len == 11 && memcmp(t->vb[i].name.n,
-			    ifoper, sizeof(ifoper)) == 0 &&
-			    snmpval_number(&t->vb[i], &x))
+		for (i = 0; i < t->nvb; i++) {
+			const struct snmp_vb *vb = &t->vb[i];
+
+			if (vb->name.len == 11 && memcmp(vb->name.n, ifoper,
+			    sizeof(ifoper)) == 0 && snmpval_number(vb, &x))
 				io->oper = (int)x;
+			/* Many agents add ifName or ifDescr: the name the
+			 * link ends are configured with, when no poll has
+			 * told it yet.  ifName wins over ifDescr. */
+			if (vb->type == SV_STRING && vb->len > 0 &&
+			    vb->len < sizeof(io->name) && ((vb->name.len == 11 &&
+			    memcmp(vb->name.n, ifdescr, sizeof(ifdescr)) == 0 &&
+			    io->name[0] == '\0') || (vb->name.len == 12 &&
+			    memcmp(vb->name.n, ifname, sizeof(ifname)) == 0))) {
+				memcpy(io->name, vb->str, vb->len);
+				io->name[vb->len] = '\0';
+			}
+		}
 		snprintf(how, sizeof(how), "%s trap from %s",
 		    t->event == TRAP_EV_LINK_DOWN ? "linkDown" : "linkUp",
 		    t->source);
 		link_observe(e, di, io, how);
+		break;
+	case TRAP_EV_COLD_START:
+	case TRAP_EV_WARM_START:
+		snprintf(how, sizeof(how), "%s trap from %s", t->event ==
+		    TRAP_EV_COLD_START ? "coldStart" : "warmStart", t->source);
+		incident_restarted(dev, how);
 		break;
 	case TRAP_EV_UPS_ON_BATTERY:
 	case TRAP_EV_UPS_BATTERY_LOW:

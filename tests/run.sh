@@ -2,7 +2,8 @@
 # Runs every unit test binary and every black-box test script, counts the
 # PASS/FAIL lines they print, and ends with "N passed, N failed".
 # A script that dies or times out without saying FAIL counts as one failure.
-# LAB=0 skips the lab tests; ONLY=pattern runs only matching test files.
+# LAB=0 skips the lab tests, SCENARIOS=0 the outage scenarios; ONLY=pattern
+# runs only matching test files.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -60,6 +61,13 @@ if [ "${LAB:-1}" != 0 ]; then
 		case "$(basename "$t")" in *${ONLY:-}*) ;; *) continue ;; esac
 		run_one "lab/$(basename "$t" .sh)" 900 bash "$t"
 	done
+fi
+
+# The outage scenarios (tests/scenarios/*.scn): one suite, one estate.
+if [ "${LAB:-1}" != 0 ] && [ "${SCENARIOS:-1}" != 0 ]; then
+	case scenarios in *${ONLY:-}*)
+		run_one scenarios/suite 1800 bash tests/scenarios/run.sh ;;
+	esac
 fi
 
 echo

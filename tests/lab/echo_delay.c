@@ -5,6 +5,7 @@
  *   echo_delay -d MS [-T SECONDS]
  */
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -23,6 +24,7 @@
 struct pending {
 	double			due;
 	struct sockaddr_in	to;
+	struct in_addr		from;	/* the address that was pinged */
 	size_t			len;
 	uint8_t			pkt[MAXPKT];
 };
@@ -84,7 +86,40 @@ receive(int fd, double delay)
 	p->pkt[3] = (uint8_t)ck;
 	p->len = il;
 	p->to = from;
+	memcpy(&p->from, buf + 16, sizeof(p->from));
 	p->due = now_ms() + delay;
+}
+
+/* The reply leaves from the address that was pinged (a lab host holds
+ * several), as the kernel's own echo reply would. */
+static void
+send_reply(int fd, struct pending *p)
+{
+	union {
+		struct cmsghdr	h;
+		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} ctl;
+	struct iovec iov = { p->pkt, p->len };
+	struct msghdr m;
+	struct cmsghdr *c;
+	struct in_pktinfo pi;
+
+	memset(&m, 0, sizeof(m));
+	memset(&ctl, 0, sizeof(ctl));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst = p->from;
+	m.msg_name = &p->to;
+	m.msg_namelen = sizeof(p->to);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl.buf;
+	m.msg_controllen = sizeof(ctl.buf);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	(void)sendmsg(fd, &m, 0);
 }
 
 int
@@ -113,8 +148,7 @@ main(int argc, char **argv)
 	pfd.events = POLLIN;
 	while ((t = now_ms()) < end) {
 		while (qhead != qtail && q[qhead].due <= t) {
-			(void)sendto(fd, q[qhead].pkt, q[qhead].len, 0,
-			    (struct sockaddr *)&q[qhead].to, sizeof(q[qhead].to));
+			send_reply(fd, &q[qhead]);
 			qhead = (qhead + 1) % QLEN;
 		}
 		timeout = qhead != qtail ? (int)(q[qhead].due - t) + 1 : 100;
