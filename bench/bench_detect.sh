@@ -7,7 +7,8 @@
 # sample commands) with the PING service of the sample switch.cfg, and the
 # sample contact, whose notifications are written
 # to a file instead of mailed.  The cut is depot-east's fibre, 30 s after
-# both start; the run ends when Nagios has a hard DOWN (or LIMIT s, 1000).
+# both start; the run ends when Nagios has a hard DOWN for the site's router
+# (or after LIMIT s, 1800).
 # Reports each tool's detection time and how many alerts it raised.
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -17,7 +18,7 @@ LAB_TOOLS=$B/tests/lab
 lab_init || exit 1
 ESTATE_NOC=noc
 . tests/lab/estate.sh
-LIMIT=${LIMIT:-1000}
+LIMIT=${LIMIT:-1800}
 NW=$B/nocwatch
 N=$LAB_DIR/nagios
 SAMPLE=/etc/nagios4/objects
@@ -120,6 +121,7 @@ done
 sleep 5	# the notifications that follow the hard state
 n_inc=$("$NW" incidents --json --db "$LAB_DIR/nocwatch.db" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 n_ng_alerts=$(grep -c "HOST ALERT: .*;HARD;" "$N/nagios.log")
+t_ng_first=$(grep -m1 "HOST ALERT: .*;HARD;" "$N/nagios.log" | sed 's/^\[\([0-9]*\)\].*/\1/')
 n_ng_soft=$(grep -c "HOST ALERT: .*;SOFT;" "$N/nagios.log")
 n_ng_notes=$(grep -c "PROBLEM" "$N/notifications.log" 2>/dev/null)
 n_ng_salerts=$(grep -c "SERVICE ALERT: .*;HARD;" "$N/nagios.log")
@@ -128,6 +130,7 @@ echo
 echo "Fibre cut to depot-east (4 devices behind it), detection and alerts:"
 printf '%-34s %-20s %s\n' tool "detected after" alerts
 printf '%-34s %-20s %s\n' "nocwatchd (demo configuration)" "$(fmt "$t_nw")" "$n_inc incident(s)"
+echo "Nagios: first hard host alert (any host) after $(fmt "$t_ng_first"), wan-dep hard DOWN after $(fmt "$t_ng")"
 printf '%-34s %-20s %s\n' "Nagios 4 (sample templates)" "$(fmt "$t_ng")" \
     "$n_ng_alerts hard host alerts ($n_ng_soft soft before), $n_ng_salerts hard service alerts, ${n_ng_notes:-0} notification(s)"
 grep "HOST ALERT\|SERVICE ALERT\|NOTIFICATION" "$N/nagios.log" | sed 's/^/  nagios: /' | head -20
