@@ -119,7 +119,7 @@ demo-status:
 demo-stop:
 	@B=$(B) tools/demo.sh stop
 
-# A fibre cut seen by nocwatchd and by Nagios 4 in the same lab (~15 min).
+# A fibre cut seen by nocwatchd and by Nagios 4 in the same lab (~20 min).
 bench-detect: all $(LAB_TOOLS)
 	@tools/deps.sh lab bench
 	@B=$(B) bench/bench_detect.sh
