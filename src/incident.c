@@ -87,8 +87,9 @@ struct tlink {
 	double		 rx_dbm[2];	/* optical receive power, NAN */
 	long long	 at[2];
 	char		 how[2][96];
-	uint32_t	 hist;
-	int		 nhist, flapping;
+	uint32_t	 hist[2];	/* each end's own recent states */
+	int		 nhist[2], flap[2];
+	int		 flapping;	/* either end flapping */
 };
 
 struct evid {
@@ -368,8 +369,9 @@ topo_build(struct incident_engine *e)
 				    sizeof(l->rx_dbm));
 				memcpy(l->at, old[j].at, sizeof(l->at));
 				memcpy(l->how, old[j].how, sizeof(l->how));
-				l->hist = old[j].hist;
-				l->nhist = old[j].nhist;
+				memcpy(l->hist, old[j].hist, sizeof(l->hist));
+				memcpy(l->nhist, old[j].nhist, sizeof(l->nhist));
+				memcpy(l->flap, old[j].flap, sizeof(l->flap));
 				l->flapping = old[j].flapping;
 			}
 		s0 = l->dev[0] >= 0 ? e->devs[l->dev[0]].site : -1;
@@ -602,8 +604,12 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			l->oper[end] = st;
 			l->at[end] = now_wall_ms();
 			snprintf(l->how[end], sizeof(l->how[end]), "%s", how);
-			flap_update(&l->hist, &l->nhist, &l->flapping, st == 2,
-			    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
+			/* Per end: the two ends disagreeing for a while
+			 * (one still reporting an old state) is not a flap. */
+			flap_update(&l->hist[end], &l->nhist[end],
+			    &l->flap[end], st == 2, e->d->conf->inc.flap_high,
+			    e->d->conf->inc.flap_low);
+			l->flapping = l->flap[0] || l->flap[1];
 		}
 }
 

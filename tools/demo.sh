@@ -44,6 +44,9 @@ start() {
 	rm -rf "$LAB_DIR"
 	mkdir -p "$LAB_DIR/layouts"
 	cp rrd/* "$LAB_DIR/layouts/"
+	# Rows every 10 s, so the wall's graphs fill in within minutes.
+	sed -i 's/^step \(60\|300\)$/step 10/; s/^\(ds [a-z_]* [A-Z]*\) \(180\|900\) /\1 30 /' \
+	    "$LAB_DIR"/layouts/*.layout
 	echo "demo: building the lab estate (2 datacentres, 6 remote sites, 33 snmpd agents)"
 	if ! estate_up; then
 		stop >/dev/null 2>&1
@@ -66,6 +69,7 @@ start() {
 	cat <<EOF
 
 nocwatch is running.  Wall display: $URL
+(${URL}?period=1h shows the last hour in the graphs, which fill in as the demo runs)
 
 Try:
   make demo-cut SITE=depot-east          cut a site's fibre: one P1 fibre-cut

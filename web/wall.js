@@ -1,13 +1,16 @@
 // The NOC wall display.  The first state comes from /api/v1/state, then
 // live state arrives as server-sent events from /api/v1/events (one
 // "state" event whenever sites or open incidents change); every device string is put in the page with textContent, never
-// as HTML.  A read token can be given as ?token=... in the page's URL.
+// as HTML.  A read token can be given as ?token=... in the page's URL, and
+// the graphs' span as ?period=1h (1h, 6h, 1d, 7d, 1m or 1y; 6h by default).
 "use strict";
 
 const params = new URLSearchParams(location.search);
 const token = params.get("token");
 const q = token ? "?token=" + encodeURIComponent(token) : "";
 const qa = token ? "&token=" + encodeURIComponent(token) : "";
+const period = ["1h", "6h", "1d", "7d", "1m", "1y"].includes(params.get("period")) ?
+  params.get("period") : "6h";
 let lastState = null;
 
 function el(tag, cls, text) {
@@ -107,7 +110,7 @@ async function loadGraphs() {
       const img = el("img");
       img.alt = x.title;
       img.src = "/graph/" + encodeURIComponent(x.device) + "/" +
-        encodeURIComponent(x.metric) + ".png?period=6h" + qa + "&t=" + Date.now();
+        encodeURIComponent(x.metric) + ".png?period=" + period + qa + "&t=" + Date.now();
       f.appendChild(img);
       f.appendChild(el("figcaption", null, x.title));
       g.appendChild(f);

@@ -13,7 +13,7 @@
 #                              delay SITE MS | flap SITE SECONDS [PERIOD] |
 #                              reboot SITE SECONDS | maintenance SITE FOR |
 #                              restore
-#   hold S                     watch at least S s after the last fault (5)
+#   hold S                     watch at least S s after the last fault (3)
 #   expect ...                 what must happen (tests/scenarios/judge.py)
 #
 # Each expectation prints PASS or FAIL; at the end a table of the measured
@@ -124,7 +124,7 @@ heal() {
 		"$NOCWATCH" maintenance remove "$m" --socket "$LAB_DIR/nocwatchd.sock" >/dev/null
 	done
 	wait_healthy 150 || fail "healed after $1" "devices still down or incidents still open"
-	sleep 4	# past the reopen window
+	sleep 3.5	# past the reopen window (3 s)
 }
 
 run_scenario() {	# FILE
@@ -153,7 +153,7 @@ run_scenario() {	# FILE
 		run_fault "$verb" $args </dev/null || fail "$name" "fault '$verb $args' failed"
 		echo "$t0 $(date +%s.%N) $verb $args" >>"$faults"
 	done 3< <(sed 's/#.*//' "$f" | awk '$1 == "at"')
-	sleep "${hold:-5}"
+	sleep "${hold:-3}"
 	# Wait (bounded) until the expected incidents are there and resolved.
 	wait_s=$(grep -o 'resolve<=[0-9]*' "$f" | cut -d= -f2 | sort -n | tail -1)
 	wait_s=$((${wait_s:-20} + 10))
