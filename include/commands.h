@@ -16,6 +16,7 @@ int	cmd_incidents(int argc, char **argv);
 int	cmd_incident(int argc, char **argv);
 int	cmd_ack(int argc, char **argv);
 int	cmd_maintenance(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
 /* One request line to the daemon's control socket; the answer (free it). */
 char	*control_request(const char *path, const char *req, char *err,

@@ -22,6 +22,7 @@ static const char main_usage[] =
 "  incident ID                           one incident: timeline and evidence\n"
 "  ack ID [--by NAME]                    acknowledge an incident\n"
 "  maintenance add|list|remove ...       maintenance windows\n"
+"  report [--from TIME] [--until TIME]   incidents against their SLA, site availability\n"
 "  token [read|write]                    a new API token and its config line\n"
 "  version                               print the version\n";
 
@@ -79,6 +80,8 @@ main(int argc, char **argv)
 		return cmd_ack(argc - 1, argv + 1);
 	if (strcmp(argv[1], "maintenance") == 0)
 		return cmd_maintenance(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
 	if (strcmp(argv[1], "graph") == 0)

@@ -57,6 +57,13 @@ expect_match "  and names the socket" 'no.sock.*is nocwatchd running' "$out"
 expect_rc "maintenance add without --for/--until exits 3" 3 $?
 "$NOCWATCH" maintenance add --site x --for 2d3x >/dev/null 2>&1
 expect_rc "maintenance add with a bad duration exits 3" 3 $?
+out=$("$NOCWATCH" report --from 2026-11-24T10:00:00Z --until 2026-11-24T09:00:00Z --db "$t/none.db" 2>&1)
+expect_rc "report with --from after --until exits 3" 3 $?
+expect_match "  and says so" 'from must be before --until' "$out"
+"$NOCWATCH" report --from yesterday >/dev/null 2>&1
+expect_rc "report with a bad time exits 3" 3 $?
+"$NOCWATCH" report --db "$t/none.db" >/dev/null 2>&1
+expect_rc "report on a missing store exits 3" 3 $?
 out=$("$NOCWATCH" token write)
 expect_match "token prints a token and its config line" \
     '^token: [0-9a-f]{48}
