@@ -573,7 +573,11 @@ print_report(json_t *r, const char *from, const char *until, double days)
 	size_t i;
 	char b[64], n[200];
 
-	printf("report %s .. %s (%.1f days)\n\n", from, until, days);
+	if (days < 2)
+		printf("report %s .. %s (%.1f hours)\n\n", from, until,
+		    days * 24);
+	else
+		printf("report %s .. %s (%.1f days)\n\n", from, until, days);
 	printf("%-8s %7s %9s %10s %9s %16s %9s\n", "priority", "opened",
 	    "resolved", "in SLA", "% in SLA", "mean to resolve", "open now");
 	json_array_foreach(json_object_get(r, "priorities"), i, x) {
