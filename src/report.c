@@ -82,7 +82,7 @@ report_build(struct store *st, long long since, long long until,
 		long long opened = 0, resolved = 0, in_sla = 0, open_now = 0;
 		double sum_s = 0;
 		json_t *x = json_object();
-		char name[4];
+		char name[16];
 
 		for (i = 0; i < c.n; i++) {
 			const struct incident *in = c.v[i];
