@@ -251,6 +251,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The options of a command without operands: 0 to go on, or -1 with the
+ * exit status (0 after --help, else a usage error). */
+static int
+no_operands(int argc, char **argv, struct opts *o, int *status)
+{
+	int rc = parse_opts(argc, argv, o);
+
+	if (rc == 0 && optind == argc)
+		return 0;
+	config_free(o->w.conf);
+	if (rc == 1) {
+		fputs(incidents_usage, stdout);
+		*status = 0;
+	} else
+		*status = usage_err();
+	return -1;
+}
+
 static long long
 id_arg(int argc, char **argv)
 {
@@ -269,16 +287,10 @@ cmd_incidents(int argc, char **argv)
 	struct opts o;
 	struct store *st;
 	json_t *a;
-	int rc = parse_opts(argc, argv, &o);
+	int status;
 
-	if (rc != 0 || optind != argc) {
-		config_free(o.w.conf);
-		if (rc == 1) {
-			fputs(incidents_usage, stdout);
-			return 0;
-		}
-		return usage_err();
-	}
+	if (no_operands(argc, argv, &o, &status) == -1)
+		return status;
 	if ((st = open_db(&o.w)) == NULL) {
 		config_free(o.w.conf);
 		return STATUS_UNKNOWN;
@@ -614,16 +626,10 @@ cmd_report(int argc, char **argv)
 	size_t nsites = 0, i;
 	json_t *r;
 	char f[40], u[40];
-	int rc = parse_opts(argc, argv, &o);
+	int status;
 
-	if (rc != 0 || optind != argc) {
-		config_free(o.w.conf);
-		if (rc == 1) {
-			fputs(incidents_usage, stdout);
-			return 0;
-		}
-		return usage_err();
-	}
+	if (no_operands(argc, argv, &o, &status) == -1)
+		return status;
 	if (o.until == 0)
 		o.until = (long long)time(NULL) * 1000;
 	if (o.from == 0)
