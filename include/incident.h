@@ -63,6 +63,9 @@ const char	*cause_name(enum inc_cause);
 int		 cause_parse(const char *);
 const char	*inc_state_name(enum inc_state);
 
+/* Free an incident and what it holds (as loaded from the store). */
+void		 incident_free(struct incident *);
+
 int		 strset_add(struct strset *, const char *);	/* 1 if new */
 int		 strset_has(const struct strset *, const char *);
 void		 strset_free(struct strset *);

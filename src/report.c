@@ -28,10 +28,7 @@ take(struct incident *in, void *arg)
 	struct collect *c = arg;
 
 	if (in->opened_at > c->until) {
-		strset_free(&in->sites);
-		strset_free(&in->devices);
-		strset_free(&in->evidence);
-		free(in);
+		incident_free(in);
 		return;
 	}
 	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
@@ -160,12 +157,8 @@ report_build(struct store *st, long long since, long long until,
 	}
 	json_object_set_new(o, "sites", sa);
 	free(acc);
-	for (i = 0; i < c.n; i++) {
-		strset_free(&c.v[i]->sites);
-		strset_free(&c.v[i]->devices);
-		strset_free(&c.v[i]->evidence);
-		free(c.v[i]);
-	}
+	for (i = 0; i < c.n; i++)
+		incident_free(c.v[i]);
 	free(c.v);
 	return o;
 }

@@ -31,12 +31,8 @@ on_load(struct incident *in, void *arg)
 	nloaded++;
 	if (loaded_in == NULL)
 		loaded_in = in;
-	else {
-		strset_free(&in->sites);
-		strset_free(&in->devices);
-		strset_free(&in->evidence);
-		free(in);
-	}
+	else
+		incident_free(in);
 }
 
 static long long
