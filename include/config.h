@@ -68,6 +68,8 @@ struct incident_conf {
 	double		 reopen_ms;		/* recurrence reopens, 15 min */
 	double		 flap_high, flap_low;	/* % of state changes */
 	double		 wifi_ap_down_pct;	/* default 30% */
+	double		 wifi_ap_forget_ms;	/* a gone AP is forgotten, 1 d */
+	double		 wifi_ap_rejoin_ms;	/* APs of a site back from dark */
 	int		 priority[SIT_MAX];	/* 1..4 */
 	double		 sla_respond_ms[5];	/* by priority 1..4 */
 	double		 sla_resolve_ms[5];
@@ -99,6 +101,8 @@ struct site_conf {
 	char		**tags;
 	size_t		 ntags;
 	int		 priority[SIT_MAX];	/* overrides, 0: none */
+	char		**aps;		/* AP name patterns (fnmatch) */
+	size_t		 naps;
 	int		 line;
 	const char	*file;
 };

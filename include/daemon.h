@@ -61,9 +61,12 @@ struct check_rt {
 	double			 last_ms;	/* elapsed of the last run */
 	int			 by_trap;	/* the next run is a trap's re-check */
 	int			 last_by_trap;	/* the last run was one */
+	unsigned long		 trap_runs;	/* runs a trap asked for */
+	long long		 trap_run_at;	/* ms since the epoch: the last */
 	double			 value;		/* headline value, NAN if none */
 	/* snmp-metrics: the agent's uptime at the last poll */
 	unsigned long		 last_uptime;
+	int			 ap_table;	/* it walks an AP status column */
 	double			 rtt_loss[2];	/* icmp: median ms, loss % */
 	struct check_state	 st;
 };

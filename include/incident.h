@@ -77,14 +77,41 @@ struct if_obs {
 	int		 oper;		/* ifOperStatus, 0: unknown */
 };
 
+/*
+ * An access point in a controller's AP table.  A controller may delete the
+ * row of an AP that left it (Cisco's bsnAPTable does) or keep it with a
+ * down status (Aruba's wlsxWlanAPTable): an AP seen once and then missing
+ * from a complete poll is "gone", which counts as down until it has been
+ * missing for wifi-ap-forget.
+ */
+struct ap_obs {
+	char		 index[48];	/* the row index, dotted */
+	char		 name[64];	/* bsnAPName / wlanAPName, or "" */
+	int		 up;		/* associated / up */
+	int		 gone;		/* missing from the last poll */
+	long long	 since;		/* ms since the epoch: state since */
+	long long	 seen;		/* ms since the epoch: last polled */
+	int		 site;		/* engine's site index, -1: none */
+	unsigned	 site_gen;	/* topology it was matched in, 0 */
+};
+
+/* One row of an AP table poll (status: 1 up, else down). */
+struct ap_row {
+	char		 index[48];
+	char		 name[64];
+	int		 status;
+};
+
 struct dev_obs {
 	/* UPS */
 	int		 on_battery, battery_low;
 	long long	 battery_since;	/* ms since the epoch */
 	double		 minutes_left;	/* NAN if unknown */
 	char		 ups_source[96];	/* how we know */
-	/* Wi-Fi controller */
-	double		 ap_up, ap_down;	/* NAN if unknown */
+	/* Wi-Fi controller: its APs, and the counts (NAN if unknown) */
+	struct ap_obs	*aps;
+	size_t		 naps;
+	double		 ap_up, ap_down;	/* down includes gone */
 	/* interfaces seen in polls (for link ends and traps) */
 	struct if_obs	*ifs;
 	size_t		 nifs;
@@ -106,7 +133,10 @@ void		 incident_ifname(struct device_rt *, long index, const char *);
 void		 incident_restarted(struct device_rt *, const char *how);
 void		 incident_ups(struct device_rt *, double source, double status,
 		    double minutes, const char *how);
-void		 incident_aps(struct device_rt *, double up, double down);
+/* A poll of the AP table: rows (name may be ""), complete when every walk
+ * of the table answered (only then do missing APs count as gone). */
+void		 incident_aps(struct device_rt *, const struct ap_row *rows,
+		    size_t n, int complete);
 void		 incident_rxpower(struct device_rt *, const struct link_conf *,
 		    int end, double dbm);
 void		 incident_trap(struct incident_engine *, struct device_rt *,

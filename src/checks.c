@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "daemon.h"
 #include "dns.h"
+#include "escape.h"
 #include "http.h"
 #include "icmp.h"
 #include "log.h"
@@ -26,6 +27,7 @@
 #include "scheduler.h"
 #include "rrdstore.h"
 #include "snmp.h"
+#include "store.h"
 #include "tcp.h"
 #include "xmalloc.h"
 
@@ -182,6 +184,10 @@ check_run(void *arg)
 		return;		/* still at it: a slow target never doubles up */
 	c->last_run = time(NULL);
 	c->last_by_trap = c->by_trap;
+	if (c->by_trap) {
+		c->trap_runs++;
+		c->trap_run_at = now_wall_ms();
+	}
 	c->by_trap = 0;
 	c->running = c;		/* until the probe has a handle */
 	switch (k->type) {

@@ -628,6 +628,9 @@ config_free(struct config *c)
 		for (j = 0; j < c->sites[i].ntags; j++)
 			free(c->sites[i].tags[j]);
 		free(c->sites[i].tags);
+		for (j = 0; j < c->sites[i].naps; j++)
+			free(c->sites[i].aps[j]);
+		free(c->sites[i].aps);
 	}
 	free(c->sites);
 	devices_free(c->devices, c->ndevices);

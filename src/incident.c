@@ -26,6 +26,7 @@
  */
 #include <sys/stat.h>
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,8 +76,13 @@ struct tsite {
 	int		 parent;
 	int		 dark;
 	long long	 dark_wall;
+	double		 dark_last;	/* monotonic: last seen dark */
 	int		 nuplinks;
 	int		 mark;
+	/* its access points, as of the last evaluation */
+	int		 ap_total, ap_down, ap_wlc;
+	long long	 ap_down_since;	/* wall: the last of them went */
+	int		 ap_excused;	/* their loss is explained */
 };
 
 struct tlink {
@@ -138,6 +144,7 @@ struct incident_engine {
 	double			 maint_at;
 	struct event		*timer, *soon;
 	int			 gen;
+	unsigned		 topo_gen;	/* topologies built */
 };
 
 static const char *const cause_names[CAUSE_MAX] = {
@@ -208,6 +215,9 @@ dev_obs_free(struct dev_obs *o)
 	free(o->ifs);
 	o->ifs = NULL;
 	o->nifs = 0;
+	free(o->aps);
+	o->aps = NULL;
+	o->naps = 0;
 }
 
 static double
@@ -268,10 +278,30 @@ find_dev(struct incident_engine *e, const char *name)
 	return -1;
 }
 
+/* Is the OID (a name or numbers) under prefix (numbers)? */
 static int
-oid_named(const char *text, const char *name)
+oid_in(const char *text, const char *prefix)
 {
-	return strncmp(text, name, strlen(name)) == 0;
+	struct snmp_oid o, p;
+	char err[64];
+
+	return text != NULL && oid_parse(text, &o, err, sizeof(err)) == 0 &&
+	    oid_parse(prefix, &p, err, sizeof(err)) == 0 &&
+	    oid_has_prefix(&o, &p);
+}
+
+#define OID_UPS_MIB		"1.3.6.1.2.1.33"
+#define OID_UPS_SOURCE		"1.3.6.1.2.1.33.1.4.1"
+#define OID_UPS_BATTERY_STATUS	"1.3.6.1.2.1.33.1.2.1"
+#define OID_UPS_MINUTES		"1.3.6.1.2.1.33.1.2.3"
+#define OID_CISCO_AP_GROUP	"1.3.6.1.4.1.14179.2.2"
+#define OID_ARUBA_AP_GROUP	"1.3.6.1.4.1.14823.2.2.1.5.2.1"
+
+static int
+oid_is_ap(const char *text)
+{
+	return oid_in(text, OID_CISCO_AP_GROUP) ||
+	    oid_in(text, OID_ARUBA_AP_GROUP);
 }
 
 static void
@@ -285,15 +315,15 @@ classify(struct tdev *t)
 		const struct check_conf *k = &dc->checks[i];
 
 		have[k->type]++;
+		/* By number, so that numeric OIDs classify too. */
 		for (j = 0; j < k->noids; j++) {
-			if (oid_named(k->oids[j], "ups"))
+			if (oid_in(k->oids[j], OID_UPS_MIB))
 				t->is_ups = 1;
-			if (oid_named(k->oids[j], "bsnAP") ||
-			    oid_named(k->oids[j], "wlanAP"))
+			if (oid_is_ap(k->oids[j]))
 				t->is_wlc = 1;
 		}
-		if (k->type == CHECK_SNMP_STATUS && k->target != NULL &&
-		    oid_named(k->target, "ups"))
+		if (k->type == CHECK_SNMP_STATUS && oid_in(k->target,
+		    OID_UPS_MIB))
 			t->is_ups = 1;
 	}
 	t->reach = xcalloc(dc->nchecks + 1, sizeof(int));
@@ -332,6 +362,7 @@ topo_build(struct incident_engine *e)
 	int end;
 
 	topo_free(e);
+	e->topo_gen++;
 	e->nsites = c->nsites;
 	e->sites = xcalloc(c->nsites + 1, sizeof(*e->sites));
 	for (i = 0; i < c->nsites; i++)
@@ -494,11 +525,19 @@ incident_check_result(struct check_rt *c)
 		return;
 	reach = is_reach(&e->devs[di], idx);
 	fail = reach ? is_down_outcome(c->outcome) : c->outcome != PROBE_OK;
-	/* Status checks of a UPS are power evidence, not service faults. */
-	if (k->type == CHECK_SNMP_STATUS && e->devs[di].is_ups) {
-		if (c->outcome == PROBE_OK || c->outcome == PROBE_BAD_RESPONSE)
-			incident_ups(c->dev, c->value, NAN, NAN,
-			    "upsOutputSource poll");
+	/* UPS-MIB status checks are power evidence, not service faults. */
+	if (k->type == CHECK_SNMP_STATUS && oid_in(k->target, OID_UPS_MIB)) {
+		if (c->outcome == PROBE_OK || c->outcome == PROBE_BAD_RESPONSE) {
+			if (oid_in(k->target, OID_UPS_SOURCE))
+				incident_ups(c->dev, c->value, NAN, NAN,
+				    "upsOutputSource poll");
+			else if (oid_in(k->target, OID_UPS_BATTERY_STATUS))
+				incident_ups(c->dev, NAN, c->value, NAN,
+				    "upsBatteryStatus poll");
+			else if (oid_in(k->target, OID_UPS_MINUTES))
+				incident_ups(c->dev, NAN, NAN, c->value,
+				    "upsEstimatedMinutesRemaining poll");
+		}
 		fail = 0;
 	}
 	flap_update(&s->hist, &s->nhist, &s->flapping, fail,
@@ -702,11 +741,104 @@ incident_rxpower(struct device_rt *dev, const struct link_conf *lc, int end,
 	}
 }
 
-void
-incident_aps(struct device_rt *dev, double up, double down)
+static struct ap_obs *
+ap_obs_get(struct dev_obs *o, const char *index, long long now)
 {
-	dev->obs.ap_up = up;
-	dev->obs.ap_down = down;
+	size_t i;
+	struct ap_obs *a;
+
+	for (i = 0; i < o->naps; i++)
+		if (strcmp(o->aps[i].index, index) == 0)
+			return &o->aps[i];
+	o->aps = xreallocarray(o->aps, o->naps + 1, sizeof(*o->aps));
+	a = memset(&o->aps[o->naps++], 0, sizeof(*a));
+	snprintf(a->index, sizeof(a->index), "%s", index);
+	a->up = -1;
+	a->since = now;
+	a->site = -1;
+	return a;
+}
+
+/* Log what changed in one poll, a few names at most (a controller losing
+ * 300 APs is one line, not 300). */
+static void
+aps_log(struct device_rt *dev, const char *what, const char *names, int n)
+{
+	if (n > 0)
+		log_info("%s: %d AP%s %s: %s%s", dev->conf->name, n, n == 1 ?
+		    "" : "s", what, names, n > 5 ? ", ..." : "");
+}
+
+static void
+aps_name_add(char *buf, size_t len, int *n, const struct ap_obs *a)
+{
+	if ((*n)++ < 5)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    buf[0] ? ", " : "", a->name[0] ? a->name : a->index);
+}
+
+void
+incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
+    int complete)
+{
+	struct dev_obs *o = &dev->obs;
+	struct incident_engine *e = engine_of(dev);
+	long long now = now_wall_ms();
+	double forget = dev->d->conf->inc.wifi_ap_forget_ms;
+	char lost[200] = "", back[200] = "";
+	int nlost = 0, nback = 0, up, changed = 0;
+	size_t i, k;
+	struct ap_obs *a;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].status < 0)
+			continue;	/* a name without a status: not serving */
+		a = ap_obs_get(o, rows[i].index, now);
+		if (rows[i].name[0] != '\0' && strcmp(a->name, rows[i].name)) {
+			snprintf(a->name, sizeof(a->name), "%s", rows[i].name);
+			a->site_gen = 0;	/* match its site again */
+		}
+		up = rows[i].status == 1;
+		if (a->up != up || a->gone) {
+			if (a->up == 1 && !up)
+				aps_name_add(lost, sizeof(lost), &nlost, a);
+			else if (up && (a->up == 0 || a->gone))
+				aps_name_add(back, sizeof(back), &nback, a);
+			if (a->up != up)
+				a->since = now;
+			changed = 1;
+		}
+		a->up = up;
+		a->gone = 0;
+		a->seen = now;
+	}
+	/* Rows a complete poll did not bring: the AP left the controller. */
+	for (i = 0, k = 0; i < o->naps; i++) {
+		a = &o->aps[i];
+		if (complete && a->seen != now && !a->gone) {
+			if (a->up == 1)
+				aps_name_add(lost, sizeof(lost), &nlost, a);
+			a->gone = 1;
+			a->up = 0;
+			a->since = now;
+			changed = 1;
+		}
+		if (a->gone && now - a->seen > forget)
+			continue;	/* removed for good, presumably */
+		o->aps[k++] = *a;
+	}
+	o->naps = k;
+	o->ap_up = o->ap_down = 0;
+	for (i = 0; i < o->naps; i++) {
+		if (o->aps[i].up == 1)
+			o->ap_up++;
+		else
+			o->ap_down++;
+	}
+	aps_log(dev, "lost or down", lost, nlost);
+	aps_log(dev, "back", back, nback);
+	if (changed && e != NULL)
+		eval_soon(e);
 }
 
 void

@@ -63,9 +63,11 @@ parse_duration(const char *s, double default_unit_ms, double min_ms,
 		unit = 60000;
 	else if (strcmp(end, "h") == 0)
 		unit = 3600000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400000;
 	else {
 		snprintf(err, errlen, "'%.64s': unknown unit '%.8s' "
-		    "(use us, ms, s, m or h)", s, end);
+		    "(use us, ms, s, m, h or d)", s, end);
 		return -1;
 	}
 	v *= unit;

@@ -77,6 +77,11 @@ function renderSites(sites, incidents) {
       const inc = incidents.find(i => i.sites.includes(s.name) && i.state !== "resolved");
       if (inc) detail += " · " + inc.cause;
       t.appendChild(el("span", "detail", detail));
+      if (s.aps_total) {
+        const up = s.aps_total - s.aps_down;
+        t.appendChild(el("span", "aps" + (up < s.aps_total ? " short" : ""),
+          "Wi-Fi " + up + "/" + s.aps_total + " APs"));
+      }
       if (inc) t.appendChild(el("span", "why", inc.title));
       tiles.appendChild(t);
     }

@@ -10,8 +10,12 @@
 #   core-south f4..f6 -- up0 of sites 4..6 (dc-south's)
 #   core-south b1 -- up1 of site 1 (library-central's second fibre), .32/30
 #   site k: 198.18.k.0/24 on lo: router .1, switches .2 .3, UPS .4
-#   dc-north: core .1, switches .2 .3, UPS .4, Wi-Fi controller .5 (12 APs,
-#   two per remote site); dc-south: core .1, switches .2 .3, UPS .4
+#   dc-north: core .1, switches .2 .3, UPS .4, Wi-Fi controller .5;
+#   dc-south: core .1, switches .2 .3, UPS .4
+#   Access points (rows of the controller's bsnAPTable, tests/lab/wlc_table.py):
+#   DCN-AP-1..4 in dc-north, and at each remote site CODE-AP-n (library 4,
+#   depot 9, the others 2): 25 in all.  A site the controller can no longer
+#   reach loses its APs from the table, as a real controller's do.
 #
 # Settings (environment):
 #   ESTATE_NOC   namespace of the monitor ("" = the machine's own, as the
@@ -146,18 +150,26 @@ estate_agent() {	# NS ADDR KIND
 		CONF
 		;;
 	wlc)
-		{
-			echo "rocommunity labread"
-			echo "rwcommunity labwrite 198.51.100.0/24"
-			for ap in $(seq 1 12); do
-				echo "override -rw .1.3.6.1.4.1.14179.2.2.1.1.6.$ap integer 1"
-			done
-		} >"$conf"
+		estate_aps_make
+		cat >"$conf" <<-CONF
+		rocommunity labread
+		pass_persist .1.3.6.1.4.1.14179.2.2.1 $(command -v python3) $PWD/tests/lab/wlc_table.py $(estate_aps_file)
+		CONF
 		;;
 	esac
 	SNMP_PERSISTENT_DIR="$dir" estate_bg "$ns" "$dir/log" snmpd -f -Lf \
 	    "$dir/snmpd.log" -C -c "$conf" -M /nonexistent -m '' \
 	    -I -smux -p "$dir/pid" "udp:$addr:161"
+}
+
+# The controller's AP table: its state file, made once per estate.
+ESTATE_APS=(dc-north=4:DCN library-central=4:LIB depot-east=9:DEP
+    school-hill=2:SCH townhall-west=2:TWN leisure-centre=2:LEI
+    harbour-office=2:HBR)
+estate_aps_file() { echo "$LAB_DIR/agents/198.18.100.5/aps.json"; }
+estate_aps() { python3 tests/lab/wlc_table.py "$(estate_aps_file)" "$@"; }
+estate_aps_make() {
+	[ -f "$(estate_aps_file)" ] || estate_aps make "${ESTATE_APS[@]}"
 }
 
 estate_stop_agents() {	# NS: stop the agents of one namespace
@@ -276,7 +288,8 @@ http-listen "127.0.0.1:$ESTATE_PORT"
 web-dir "${ESTATE_WEB:-$PWD/web}"
 trap-listen "198.51.100.1:9162"
 trap-community "labtrap" from 198.18.0.0/15
-incidents { correlation-window 2s  hold-down 4s  reopen-window 3s  wifi-ap-down 40% }
+incidents { correlation-window 2s  hold-down 4s  reopen-window 3s  wifi-ap-down 30%
+	wifi-ap-rejoin 20s }
 defaults { interval $ESTATE_POLL  timeout 1s  retries 1 }
 
 template "router" {
@@ -301,7 +314,7 @@ template "wlc" {
 	check snmp-metrics { interval $ESTATE_POLL timeout 1s oids { bsnAPOperationStatus } }
 }
 
-site "dc-north" { kind datacentre  tags { "north" } }
+site "dc-north" { kind datacentre  tags { "north" }  aps { "DCN-*" } }
 site "dc-south" { kind datacentre  parent "dc-north"  tags { "south" } }
 device "core-north" { site "dc-north" address 198.18.100.1 template "router" }
 device "sw-dcn-1" { site "dc-north" address 198.18.100.2 parent "core-north" template "switch" }
@@ -321,7 +334,7 @@ CONF
 		net=198.18.$k
 		[ "$dc" = dcn ] && dc=north || dc=south
 		cat <<CONF
-site "$site" { kind remote  parent "dc-$dc"  tags { "$dc" } }
+site "$site" { kind remote  parent "dc-$dc"  tags { "$dc" }  aps { "${code^^}-*" } }
 device "wan-$code" { site "$site" address $net.1 parent "core-$dc" template "router" }
 device "sw-$code-1" { site "$site" address $net.2 parent "wan-$code" template "switch" }
 device "sw-$code-2" { site "$site" address $net.3 parent "wan-$code" template "switch" }
@@ -353,6 +366,7 @@ fault_cut() {	# SITE [FIBRE]
 	local k
 	k=$(estate_site_index "$1") || return 1
 	estate_ip "s$k" link set "up$((${2:-1} - 1))" down
+	estate_aps_sync
 }
 
 # Cut a named link (estate_links) at its second end.
@@ -363,6 +377,7 @@ fault_cutlink() {	# LINK
 		set -- $line
 		if [ "$1" = "$LINK_NAME" ]; then
 			estate_ip "$5" link set "$6" down
+			estate_aps_sync
 			return 0
 		fi
 	done < <(estate_links)
@@ -377,6 +392,7 @@ fault_dark() {	# SITE
 	for i in up0 up1; do
 		estate_ip "s$k" link set "$i" down 2>/dev/null
 	done
+	estate_aps_sync
 	return 0
 }
 
@@ -407,12 +423,26 @@ fault_ups() {	# SITE battery|mains [trap]
 	fi
 }
 
-# APs 1..N of the controller's table down (2) or up (1).
-fault_aps() {	# N down|up
-	local ap v
-	[ "$2" = down ] && v=2 || v=1
-	for ap in $(seq 1 "$1"); do
-		estate_snmpset 198.18.100.5 .1.3.6.1.4.1.14179.2.2.1.1.6.$ap $v
+# Access points: SELECTOR (all, site:NAME, first:N, spread:N, or N for
+# first:N) gone from the controller's table or back, or down/up in it.
+fault_aps() {	# SELECTOR gone|back|down|up
+	local sel=$1
+	case "$sel" in *[!0-9]*) ;; *) sel=first:$sel ;; esac
+	estate_aps set "$sel" "$2"
+}
+
+# The controller keeps the APs it can reach: a site cut off from dc-north
+# loses its APs from the table (a real controller drops them when their
+# heartbeats stop, here at once), and they rejoin when the path is back.
+estate_aps_sync() {
+	local k net
+	for k in 1 2 3 4 5 6; do
+		net=198.18.$k
+		if lab_exec dcn ping -c 2 -i 0.2 -W 0.5 -q "$net.1" >/dev/null 2>&1; then
+			estate_aps set "site:${ESTATE_SITES[k - 1]}" back
+		else
+			estate_aps set "site:${ESTATE_SITES[k - 1]}" gone
+		fi
 	done
 }
 
@@ -509,6 +539,6 @@ fault_restore() {
 	done
 	estate_snmpset 198.18.100.4 .1.3.6.1.2.1.33.1.4.1.0 3
 	estate_snmpset 198.18.101.4 .1.3.6.1.2.1.33.1.4.1.0 3
-	fault_aps 12 up
+	estate_aps heal
 	return 0
 }

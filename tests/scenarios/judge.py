@@ -66,7 +66,11 @@ def attrs(args):
         m = re.match(r"^([a-z-]+)(<=|\+=|~|=)(.*)$", w)
         if not m:
             raise SystemExit("judge: %s: cannot read '%s'" % (scn_path, w))
-        a[m.group(1)] = (m.group(2), m.group(3))
+        if m.group(1) == "evidence":
+            # evidence~ may be given more than once: each must match
+            a.setdefault("evidence", ("~", []))[1].append(m.group(3))
+        else:
+            a[m.group(1)] = (m.group(2), m.group(3))
     return a
 
 
@@ -242,8 +246,9 @@ for e in exps:
         if "evidence" in a and mode == "final":
             d = detail(match)
             text = "\n".join(json.dumps(x) for x in d.get("evidence", []))
-            out(re.search(a["evidence"][1], text) is not None,
-                "evidence ~ %s" % a["evidence"][1], text[:300] or "no evidence")
+            for rx in a["evidence"][1]:
+                out(re.search(rx, text) is not None,
+                    "evidence ~ %s" % rx, text[:300] or "no evidence")
     elif e["kind"] == "late" and mode == "final":
         late = facts["late_after"] - facts["late_before"]
         out(late <= int(e["args"][0]), "at most %s late checks" % e["args"][0],

@@ -8,7 +8,8 @@
 #   at T VERB ARGS...          a fault T seconds after the scenario starts:
 #                              cut SITE [FIBRE] | cutlink LINK | dark SITE |
 #                              powercut SITE |
-#                              ups SITE battery|mains [trap] | aps N down|up |
+#                              ups SITE battery|mains [trap] |
+#                              aps SELECTOR gone|back|down|up |
 #                              blackhole DEVICE [snmp] | loss SITE PCT |
 #                              delay SITE MS | flap SITE SECONDS [PERIOD] |
 #                              reboot SITE SECONDS | maintenance SITE FOR |
