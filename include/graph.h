@@ -17,6 +17,7 @@ struct graph_req {
 	int		 width, height;
 	const char	*out;		/* a PNG file, or "-" for memory */
 	const char	*rrdcached;	/* flush through it first, or NULL */
+	int		 dark;		/* colours for a dark wall display */
 };
 
 /*

@@ -130,6 +130,22 @@ graph_render(const struct graph_req *r, unsigned char **png, size_t *pnglen,
 	argv[argc++] = xstrdup(wh[0]);
 	argv[argc++] = xstrdup("--height");
 	argv[argc++] = xstrdup(wh[1]);
+	if (r->dark) {
+		/* The wall's own colours (web/wall.css), so a graph is not a
+		 * white block on a dark screen across the room. */
+		static const char *const dark[] = { "BACK#151a22",
+		    "CANVAS#0b0e13", "SHADEA#151a22", "SHADEB#151a22",
+		    "FONT#e8edf3", "AXIS#8b96a5", "ARROW#8b96a5",
+		    "GRID#2a313c", "MGRID#444d5a", "FRAME#151a22" };
+		size_t k;
+
+		for (k = 0; k < sizeof(dark) / sizeof(dark[0]); k++) {
+			argv[argc++] = xstrdup("--color");
+			argv[argc++] = xstrdup(dark[k]);
+		}
+		argv[argc++] = xstrdup("--border");
+		argv[argc++] = xstrdup("0");
+	}
 	if (r->rrdcached != NULL) {
 		/* rrd_graph asks rrdcached to flush the file before reading. */
 		argv[argc++] = xstrdup("--daemon");

@@ -518,8 +518,9 @@ get_graph(struct httpd *h, struct evhttp_request *req, const char *dev,
 {
 	const struct config *c = h->d->conf;
 	char metric[200], layout[64], file[1024], title[256], err[512];
-	char pbuf[16];
+	char pbuf[16], tbuf[16];
 	const char *period = query_param(req, "period", pbuf, sizeof(pbuf));
+	const char *theme = query_param(req, "theme", tbuf, sizeof(tbuf));
 	struct graph_req r;
 	unsigned char *png = NULL;
 	size_t n = 0, len = strlen(png_name);
@@ -555,6 +556,7 @@ get_graph(struct httpd *h, struct evhttp_request *req, const char *dev,
 	r.height = 250;
 	r.out = "-";
 	r.rrdcached = c->rrdcached;
+	r.dark = theme != NULL && strcmp(theme, "dark") == 0;
 	if (graph_render(&r, &png, &n, err, sizeof(err)) == -1) {
 		reply_error(req, 500, err);
 		return;

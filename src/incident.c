@@ -54,6 +54,7 @@
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
 #define FLAP_HISTORY		21
 #define MAX_EVIDENCE		24
+#define WIFI_CONFIRM_MS		120000	/* APs lost: wait for the site's word */
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
 
@@ -352,6 +353,19 @@ topo_free(struct incident_engine *e)
 	e->ndevs = e->nsites = 0;
 }
 
+/* Is device a below device b (b one of its ancestors)? */
+static int
+dev_below(const struct incident_engine *e, int a, int b)
+{
+	int p, hops = 0;
+
+	for (p = e->devs[a].parent; p >= 0 && hops++ < (int)e->ndevs;
+	    p = e->devs[p].parent)
+		if (p == b)
+			return 1;
+	return 0;
+}
+
 static void
 topo_build(struct incident_engine *e)
 {
@@ -407,10 +421,19 @@ topo_build(struct incident_engine *e)
 			}
 		s0 = l->dev[0] >= 0 ? e->devs[l->dev[0]].site : -1;
 		s1 = l->dev[1] >= 0 ? e->devs[l->dev[1]].site : -1;
-		/* The far site is the one that is not a datacentre ("to"). */
-		end = (s1 >= 0 && e->sites[s1].conf->kind == SITE_DATACENTRE &&
-		    s0 >= 0 && e->sites[s0].conf->kind != SITE_DATACENTRE) ? 0 :
-		    1;
+		/* The far site is the end further from the monitor: the one
+		 * below the other in the devices' tree; else the one that is
+		 * not a datacentre; else the "to" end. */
+		if (l->dev[0] >= 0 && l->dev[1] >= 0 &&
+		    dev_below(e, l->dev[0], l->dev[1]))
+			end = 0;
+		else if (l->dev[0] >= 0 && l->dev[1] >= 0 &&
+		    dev_below(e, l->dev[1], l->dev[0]))
+			end = 1;
+		else
+			end = (s1 >= 0 && e->sites[s1].conf->kind ==
+			    SITE_DATACENTRE && s0 >= 0 && e->sites[s0].conf->kind
+			    != SITE_DATACENTRE) ? 0 : 1;
 		l->far_site = end ? s1 : s0;
 		if (l->far_site >= 0 && s0 != s1)
 			e->sites[l->far_site].nuplinks++;

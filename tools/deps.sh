@@ -5,7 +5,7 @@ set -eu
 
 build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
        libcurl4-openssl-dev libsqlite3-dev libssl-dev libsnmp-dev"
-lab="iproute2 nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
+lab="iproute2 iputils-ping nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
      rrdtool rrdcached tcpdump sqlite3 curl chromium fonts-dejavu-core"
 bench="fping collectd-core liboping0 apache2-utils nagios4-core
        monitoring-plugins-basic"
@@ -15,7 +15,10 @@ want=""
 for group in "$@"; do
 	case "$group" in
 	build) want="$want $build" ;;
-	lab) want="$want $lab" ;;
+	lab)	want="$want $lab"
+		# Node.js drives the browser tests (Playwright); Debian's when
+		# the machine has none of its own.
+		command -v node >/dev/null 2>&1 || want="$want nodejs npm" ;;
 	bench) want="$want $bench" ;;
 	fuzz) want="$want $fuzz" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;

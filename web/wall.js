@@ -56,10 +56,18 @@ function renderBanner(incidents) {
 function renderSites(sites, incidents) {
   const root = document.getElementById("sites");
   root.replaceChildren();
-  // Group: each datacentre with the remote sites hanging off it.
+  // Group: each datacentre with the remote sites hanging off it, also
+  // through hub sites (a spoke behind a hub goes with the hub's datacentre).
+  const byName = new Map(sites.map(s => [s.name, s]));
+  const groupOf = s => {
+    let x = s, hops = 0;
+    while (x.kind !== "datacentre" && x.parent && byName.has(x.parent) &&
+      hops++ < sites.length) x = byName.get(x.parent);
+    return x.kind === "datacentre" || x !== s ? x.name : "other";
+  };
   const groups = new Map();
   for (const s of sites) {
-    const g = s.kind === "datacentre" ? s.name : (s.parent || "other");
+    const g = groupOf(s);
     if (!groups.has(g)) groups.set(g, []);
     if (s.kind === "datacentre") groups.get(g).unshift(s); else groups.get(g).push(s);
   }
@@ -115,7 +123,8 @@ async function loadGraphs() {
       const img = el("img");
       img.alt = x.title;
       img.src = "/graph/" + encodeURIComponent(x.device) + "/" +
-        encodeURIComponent(x.metric) + ".png?period=" + period + qa + "&t=" + Date.now();
+        encodeURIComponent(x.metric) + ".png?period=" + period + "&theme=dark" + qa +
+        "&t=" + Date.now();
       f.appendChild(img);
       f.appendChild(el("figcaption", null, x.title));
       g.appendChild(f);

@@ -434,15 +434,19 @@ fault_aps() {	# SELECTOR gone|back|down|up
 # The controller keeps the APs it can reach: a site cut off from dc-north
 # loses its APs from the table (a real controller drops them when their
 # heartbeats stop, here at once), and they rejoin when the path is back.
+# The path is tried from the monitor, beside the controller (the sites
+# route back to the monitor's range only).
 estate_aps_sync() {
-	local k net
+	local k up
+	up=$(for k in 1 2 3 4 5 6; do
+		estate_exec - ping -c 2 -i 0.2 -W 0.5 -q "198.18.$k.1" \
+		    >/dev/null 2>&1 && echo "$k" &
+	done; wait)
 	for k in 1 2 3 4 5 6; do
-		net=198.18.$k
-		if lab_exec dcn ping -c 2 -i 0.2 -W 0.5 -q "$net.1" >/dev/null 2>&1; then
-			estate_aps set "site:${ESTATE_SITES[k - 1]}" back
-		else
-			estate_aps set "site:${ESTATE_SITES[k - 1]}" gone
-		fi
+		case " $(echo $up) " in
+		*" $k "*) estate_aps set "site:${ESTATE_SITES[k - 1]}" back ;;
+		*) estate_aps set "site:${ESTATE_SITES[k - 1]}" gone ;;
+		esac
 	done
 }
 

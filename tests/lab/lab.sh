@@ -25,6 +25,21 @@ LAB_TOOLS=${LAB_TOOLS:-${B:-build}/tests/lab}
 
 lab_ns() { echo "$LAB_ID-$1"; }
 
+# Playwright's driver (playwright-core, no browser download: it drives
+# Debian's chromium) in $B/node, installed from the npm registry when
+# missing; prints the NODE_PATH to use, or nothing.
+LAB_PLAYWRIGHT=playwright-core@1.64.1
+lab_playwright() {
+	local dir=$PWD/${B:-build}/node
+	if [ ! -f "$dir/node_modules/playwright-core/package.json" ]; then
+		mkdir -p "$dir"
+		npm install --prefix "$dir" --no-save --no-package-lock --no-audit \
+		    --no-fund --loglevel=error "$LAB_PLAYWRIGHT" >"$dir/npm.log" 2>&1
+	fi
+	[ -f "$dir/node_modules/playwright-core/package.json" ] &&
+	    echo "$dir/node_modules"
+}
+
 lab_teardown() {
 	local pid h
 	for pid in "${LAB_PIDS[@]}"; do

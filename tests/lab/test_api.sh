@@ -2,9 +2,11 @@
 # The HTTP API and the wall display over real HTTP in the lab: JSON shapes,
 # the authentication matrix (no token, read token, write token), limits,
 # content types and CSP, metrics and graphs from real RRD files, the event
-# stream within 2 s of a cut, and headless Chromium loading the wall in a
+# stream within 2 s of a cut, headless Chromium loading the wall in a
 # normal state and during a P1 outage, with a hostile sysName from a real
-# snmpd shown as text.  Screenshots go to tests/out/artifacts/.
+# snmpd shown as text, and the wall followed live in the browser through
+# the outage and the repair without a reload (Playwright).  Screenshots go
+# to tests/out/artifacts/.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -105,6 +107,21 @@ lab_exec noc curl -s -o "$LAB_DIR/g.png" -w '%{http_code} %{content_type}' "${R[
     "http://$A/graph/core/icmp.png?period=1h" >"$LAB_DIR/gh"
 expect_match "graph PNG from rrd_graph" '^200 image/png' "$(cat "$LAB_DIR/gh")"
 expect_match "  it is a PNG" 'PNG' "$(head -c 4 "$LAB_DIR/g.png")"
+lab_exec noc curl -s -o "$LAB_DIR/gd.png" "${R[@]}" \
+    "http://$A/graph/core/icmp.png?period=1h&theme=dark"
+v=$(python3 -c 'import sys, zlib, struct
+def bg(path):	# the colour of the top-left pixel (RGB or RGBA PNG, filter 0)
+    d = open(path, "rb").read()
+    w, h, depth, ctype = struct.unpack(">IIBB", d[16:26])
+    idat, i = b"", 8
+    while i < len(d):
+        n, t = struct.unpack(">I4s", d[i:i + 8])
+        if t == b"IDAT": idat += d[i + 8:i + 8 + n]
+        i += 12 + n
+    raw = zlib.decompress(idat)
+    return tuple(raw[1:4]) if ctype in (2, 6) else None
+print(bg(sys.argv[1]), bg(sys.argv[2]))' "$LAB_DIR/g.png" "$LAB_DIR/gd.png" 2>&1)
+expect_match "  the wall's graphs in its dark colours (?theme=dark)" '^\(2[0-9][0-9], 2[0-9][0-9], 2[0-9][0-9]\) \(21, 26, 34\)$' "$v"
 expect_match "a bad period is a 400" '^400 ' \
     "$(hc "${R[@]}" "http://$A/graph/core/icmp.png?period=forever")"
 
@@ -157,6 +174,28 @@ expect_match "a burst of 320 requests is rate-limited (429)" ' 429$' "$codes"
 sleep 3	# the bucket refills
 
 # --- an outage: incidents, ack, event stream, wall ------------------------------
+# The wall open in a real browser (Playwright driving Debian's chromium)
+# before the cut: it must follow the outage and the repair by itself.
+np=$(lab_playwright)
+[ -n "$np" ] || fail "Playwright's driver is installed from the npm registry" \
+    "$(tail -3 "${B:-build}/node/npm.log" 2>/dev/null)"
+: >"$LAB_DIR/live"
+lab_exec noc env NODE_PATH="$np" timeout 150 node tests/lab/wall_live.js \
+    "http://$A/?token=$RT" library "$ART/wall-live-outage" 140 \
+    >"$LAB_DIR/live" 2>"$LAB_DIR/live.err" &
+livepid=$!
+live() {	# EVENT [SECONDS]: its line from the live browser, waited for
+	local i
+	for i in $(seq 1 $((${2:-30} * 10))); do
+		grep -m1 "^$1 " "$LAB_DIR/live" && return 0
+		grep -q '^error ' "$LAB_DIR/live" && break
+		sleep 0.1
+	done
+	cat "$LAB_DIR/live" "$LAB_DIR/live.err" >&2
+	return 1
+}
+live ready 60 >/dev/null
+expect_rc "the live wall is up in the browser" 0 $?
 lab_exec noc timeout 25 curl -s -N "${R[@]}" "http://$A/api/v1/events" >"$LAB_DIR/sse" &
 ssepid=$!
 sleep 2
@@ -168,6 +207,17 @@ for _ in $(seq 1 100); do
 done
 t=$((($(date +%s%N) - t0) / 1000000))
 expect_range "the event stream says library is down (ms after the cut)" 0 12000 "$t"
+line=$(live down 20)
+read -r _ bms _ <<<"$line"
+expect_match "the live wall turned library red without a reload" 'navigations=1$' "$line"
+# The same push reaches the browser and the curl client: the page's own
+# share of the delay (rendering) is what is bounded here.
+bt=$(( ${bms:-0} - t0 / 1000000 ))
+expect_range "  within 2 s of the event stream saying so (ms, browser minus stream)" \
+    -1000 2000 "$((bt - t))"
+echo "live wall: library red ${bt} ms after the cut, the stream said down after ${t} ms"
+line=$(live banner 20)
+expect_match "  and showed the P1 banner with its cause" '^banner [0-9]+ P1fibre-cut.*library' "$line"
 for _ in $(seq 1 60); do
 	out=$(hc "${R[@]}" "http://$A/api/v1/incidents?state=open&priority=P1")
 	printf '%s' "$out" | grep -q '"library"' && break
@@ -231,6 +281,12 @@ for _ in $(seq 1 60); do
 	sleep 0.5
 done
 expect_match "restored: the incident is listed as resolved" '"library"' "$out"
+expect_match "the live wall turned library green again, still without a reload" \
+    'navigations=1$' "$(live up 30)"
+wait "$livepid"
+expect_rc "  the live browser ended cleanly" 0 $?
+expect_match "  its screenshot during the outage" 'PNG' \
+    "$(head -c 4 "$ART/wall-live-outage-1920x1080.png" 2>/dev/null)"
 sleep 3
 lab_exec noc timeout 60 chromium --headless --no-sandbox --disable-gpu \
     --user-data-dir="$LAB_DIR/chrome" --window-size=1920,1080 \

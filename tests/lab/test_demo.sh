@@ -49,6 +49,14 @@ make --no-print-directory demo-cut SITE=depot-east >/dev/null
 expect_rc "make demo-cut SITE=depot-east" 0 $?
 wait_api 'len(I) == 1 and I[0]["priority"] == "P1" and I[0]["cause"] == "fibre-cut" and I[0]["sites"] == ["depot-east"]' 30
 expect_rc "one P1 fibre-cut for depot-east" 0 $?
+for _ in $(seq 1 20); do	# the controller's next poll
+	aps=$(curl -s "$URL/api/v1/sites" | python3 -c 'import json,sys
+d = {s["name"]: s for s in json.load(sys.stdin)}
+print(d["depot-east"]["aps_down"], d["depot-east"]["aps_total"], d["library-central"]["aps_down"], d["library-central"]["aps_total"])')
+	[ "$aps" = "9 9 0 4" ] && break
+	sleep 0.5
+done
+expect_match "the controller lost depot-east's 9 APs, not library-central's 4" '^9 9 0 4$' "$aps"
 out=$(make --no-print-directory demo-cut SITE=nowhere 2>&1)
 expect_rc "demo-cut of an unknown site fails (make's status)" 2 $?
 expect_match "and names the sites there are" "no site 'nowhere' \\(sites: library-central" "$out"

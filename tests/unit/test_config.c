@@ -95,6 +95,9 @@ test_sample(void)
 static void
 test_bad(void)
 {
+	struct config *c;
+	char text[1024];
+
 	bad("bogus 1\n", 3, "unknown keyword 'bogus'", "unknown keyword");
 	bad("device \"r\" { site \"lib\" address $nope }\n", 3,
 	    "macro 'nope' is not defined", "undefined macro");
@@ -124,8 +127,16 @@ test_bad(void)
 	    3, "needs auth and an auth-passphrase", "v3 without passphrases");
 	bad("link \"f\" { from \"x\" interface \"e0\" to \"y\" interface \"e1\" }\n",
 	    3, "no device 'x'", "link to an unknown device");
-	bad("site \"s\" { kind remote parent \"lib\" }\n", 3,
-	    "is not a datacentre", "site parent not a datacentre");
+	bad("site \"s1\" { kind remote parent \"s2\" }\n"
+	    "site \"s2\" { kind remote parent \"s1\" }\n", 3,
+	    "parents loop back", "site parents in a loop");
+	snprintf(text, sizeof(text), "%s%s", base,
+	    "site \"spoke\" { kind remote parent \"lib\" }\n");
+	c = config_load(write_file("hub.conf", text));
+	CHECK(c->nerrors == 0 && config_site(c, "spoke") != NULL &&
+	    strcmp(config_site(c, "spoke")->parent, "lib") == 0,
+	    "a remote site behind a hub site");
+	config_free(c);
 	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
 	    " check icmp { warning 10q } }\n", 4, "warning", "bad threshold");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
@@ -180,6 +191,12 @@ test_incident_settings(void)
 	    "bad hold-down");
 	bad("incidents { flapping 10% 20% }\n", 3, "low mark",
 	    "flapping marks reversed");
+	bad("incidents { wifi-ap-forget 10s }\n", 3, "wifi-ap-forget",
+	    "an AP forgotten too soon");
+	bad("site \"s\" { kind remote aps { \"\" } }\n", 3,
+	    "AP name pattern", "an empty AP pattern");
+	bad("site \"s\" { kind remote aps \"LIB-*\" }\n", 3, "'{'",
+	    "AP patterns need braces");
 	bad("notify pager \"x\"\n", 3, "unknown notify kind 'pager'",
 	    "unknown notify kind");
 	bad("notify exec \"ticket.sh\"\n", 3, "absolute path",
@@ -206,7 +223,8 @@ test_incident_settings(void)
 	snprintf(text, sizeof(text), "%s%s", base,
 	    "state-db \"/tmp/x.db\"\n"
 	    "incidents { correlation-window 2s hold-down 10s reopen-window 5m "
-	    "flapping 40% 20% wifi-ap-down 25% }\n"
+	    "flapping 40% 20% wifi-ap-down 25% wifi-ap-forget 2d "
+	    "wifi-ap-rejoin 90s }\n"
 	    "priority { on-battery P1 device-down P4 }\n"
 	    "sla P1 { respond 5m resolve 1h }\n"
 	    "http-listen \"127.0.0.1:8081\"\n"
@@ -217,7 +235,8 @@ test_incident_settings(void)
 	    "timeout 3s retry-max 30s }\n"
 	    "notify exec \"/usr/local/bin/ticket\" { args { \"-q\" \"noc\" } }\n"
 	    "notify syslog\n"
-	    "site \"school\" { kind remote parent \"dc\" priority site-down P2 }\n"
+	    "site \"school\" { kind remote parent \"dc\" priority site-down P2 "
+	    "aps { \"SCH-*\" \"school-ap-?\" } }\n"
 	    "template \"t\" { priority device-down P2 }\n"
 	    "device \"r\" { site \"lib\" address 203.0.113.2 template \"t\" }\n");
 	c = config_load(write_file("inc.conf", text));
@@ -231,8 +250,9 @@ test_incident_settings(void)
 	CHECK(c->http_rate == 200, "http-rate-limit");
 	CHECK(c->inc.correlation_ms == 2000 && c->inc.hold_down_ms == 10000 &&
 	    c->inc.reopen_ms == 300000 && c->inc.flap_high == 40 &&
-	    c->inc.flap_low == 20 && c->inc.wifi_ap_down_pct == 25,
-	    "incidents block values");
+	    c->inc.flap_low == 20 && c->inc.wifi_ap_down_pct == 25 &&
+	    c->inc.wifi_ap_forget_ms == 2 * 86400000.0 &&
+	    c->inc.wifi_ap_rejoin_ms == 90000, "incidents block values");
 	CHECK(c->inc.priority[SIT_ON_BATTERY] == 1 &&
 	    c->inc.priority[SIT_DEVICE_DOWN] == 4 &&
 	    c->inc.priority[SIT_SITE_DOWN] == 1 &&
@@ -254,6 +274,8 @@ test_incident_settings(void)
 	d = config_device(c, "r");
 	CHECK(s != NULL && s->priority[SIT_SITE_DOWN] == 2 &&
 	    s->priority[SIT_DEVICE_DOWN] == 0, "site priority override");
+	CHECK(s != NULL && s->naps == 2 && strcmp(s->aps[0], "SCH-*") == 0 &&
+	    strcmp(s->aps[1], "school-ap-?") == 0, "a site's AP name patterns");
 	CHECK(d != NULL && d->priority[SIT_DEVICE_DOWN] == 2,
 	    "device priority override from its template");
 	config_free(c);
