@@ -708,12 +708,18 @@ incident_ups(struct device_rt *dev, double source, double status,
 	struct dev_obs *o = &dev->obs;
 	int was = o->on_battery || o->battery_low;
 
+	/* RFC 1628 upsOutputSource: battery(5), or none(2) (the output is
+	 * off: the load has lost power) are power problems; normal(3),
+	 * bypass(4), booster(6) and reducer(7) all run from the mains. */
 	if (!isnan(source)) {
-		if ((int)source == 5 && !o->on_battery) {
+		int src = (int)source;
+
+		if ((src == 5 || src == 2) && !o->on_battery) {
 			o->on_battery = 1;
 			o->battery_since = now_wall_ms();
-			snprintf(o->ups_source, sizeof(o->ups_source), "%s", how);
-		} else if ((int)source == 3) {
+			snprintf(o->ups_source, sizeof(o->ups_source), "%s%s",
+			    how, src == 2 ? ", output off" : "");
+		} else if (src == 3 || src == 4 || src == 6 || src == 7) {
 			o->on_battery = 0;
 			o->battery_low = 0;
 		}
