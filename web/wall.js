@@ -2,7 +2,8 @@
 // live state arrives as server-sent events from /api/v1/events (one
 // "state" event whenever sites or open incidents change); every device string is put in the page with textContent, never
 // as HTML.  A read token can be given as ?token=... in the page's URL, and
-// the graphs' span as ?period=1h (1h, 6h, 1d, 7d, 1m or 1y; 6h by default).
+// the graphs' span as ?period=1h (1h, 6h, 1d, 7d, 1m or 1y; 6h by default),
+// and the tiles' grouping as ?group=tag:PREFIX (by datacentre by default).
 "use strict";
 
 const params = new URLSearchParams(location.search);
@@ -65,14 +66,20 @@ function renderSites(sites, incidents) {
       hops++ < sites.length) x = byName.get(x.parent);
     return x.kind === "datacentre" || x !== s ? x.name : "other";
   };
+  // ?group=tag:PREFIX groups by the first tag with that prefix instead
+  // (boroughs, councils: ?group=tag:council-).
+  const tagPrefix = (params.get("group") || "").startsWith("tag:") ?
+    params.get("group").slice(4) : null;
+  const byTag = s => (s.tags || []).find(t => t.startsWith(tagPrefix)) || "other";
   const groups = new Map();
   for (const s of sites) {
-    const g = groupOf(s);
+    const g = tagPrefix !== null ? byTag(s) : groupOf(s);
     if (!groups.has(g)) groups.set(g, []);
     if (s.kind === "datacentre") groups.get(g).unshift(s); else groups.get(g).push(s);
   }
   for (const [name, list] of groups) {
     const g = el("div", "group");
+    g.dataset.group = name;
     g.appendChild(el("h2", null, name));
     const tiles = el("div", "tiles");
     for (const s of list) {

@@ -15,6 +15,8 @@
 #   lab_delay HOST MS                      answer HOST's pings after MS ms
 #   lab_clear HOST                         remove loss and delay from HOST
 #   lab_snmpd HOST ADDR CONFFILE           a real snmpd agent on ADDR:161
+#   lab_inc_q EXPR / lab_inc_wait EXPR S   the incidents in $DB, as Python
+#   lab_playwright                         Playwright's driver, for Chromium
 
 LAB_ID=${LAB_ID:-nw$$}
 LAB_DIR=${LAB_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nocwatch-lab.XXXXXX")}
@@ -156,6 +158,24 @@ lab_snmpd() {
 	mkdir -p "$dir"
 	SNMP_PERSISTENT_DIR="$dir" lab_bg "$h" snmpd -f -Lf "$dir/log" -C \
 	    -c "$conf" -M /nonexistent -m '' -p "$dir/pid" "udp:$addr:161"
+}
+
+# lab_inc_q PYEXPR: a Python expression over I, the incidents in the store
+# $DB (newest first), printed; lab_inc_wait PYEXPR SECONDS waits (bounded)
+# until it is True.
+lab_inc_q() {
+	{ "$NOCWATCH" incidents --json --db "$DB" 2>/dev/null || echo '[]'; } |
+	    python3 -c 'import json,sys
+I = json.load(sys.stdin) or []
+print(eval(sys.argv[1]))' "$1"
+}
+lab_inc_wait() {
+	local i
+	for i in $(seq 1 $(($2 * 5))); do
+		[ "$(lab_inc_q "$1")" = True ] && return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 # lab_wait_snmp HOST ADDR: wait (bounded) until the agent answers.

@@ -295,6 +295,19 @@ lab_exec noc timeout 60 chromium --headless --no-sandbox --disable-gpu \
 dom=$(cat "$LAB_DIR/dom-normal.html")
 expect_match "wall in a normal state: library green" 'class="tile up" data-site="library"' "$dom"
 expect_match "  no P1/P2 banner" '<section id="banner" hidden=""' "$dom"
+expect_match "  tiles grouped under their datacentre" \
+    '<div class="group" data-group="dc-north"><h2>dc-north</h2><div class="tiles"><div class="tile [a-z]*" data-site="dc-north"' "$dom"
+lab_exec noc timeout 60 chromium --headless --no-sandbox --disable-gpu \
+    --user-data-dir="$LAB_DIR/chrome" --window-size=1920,1080 \
+    --virtual-time-budget=2500 --dump-dom "http://$A/?group=tag:borough-&token=$RT" \
+    >"$LAB_DIR/dom-boroughs.html" 2>/dev/null
+dom=$(cat "$LAB_DIR/dom-boroughs.html")
+expect_match "  or by borough (?group=tag:borough-): library under borough-a" \
+    'data-group="borough-a"><h2>borough-a</h2><div class="tiles"><div class="tile up" data-site="library"' "$dom"
+expect_match "  depot under borough-b" \
+    'data-group="borough-b"><h2>borough-b</h2><div class="tiles"><div class="tile up" data-site="depot"' "$dom"
+expect_match "  and the datacentre, in no borough, under other" \
+    'data-group="other"><h2>other</h2><div class="tiles"><div class="tile [a-z]*" data-site="dc-north"' "$dom"
 lab_exec noc timeout 60 chromium --headless --no-sandbox --disable-gpu \
     --user-data-dir="$LAB_DIR/chrome" --window-size=1920,1080 \
     --virtual-time-budget=2500 --screenshot="$LAB_DIR/wall-normal-1920x1080.png" \

@@ -70,45 +70,32 @@ expect_rc "sites behind a hub site: the configuration is OK" 0 $?
 lab_bg noc "$D" -f "$LAB_DIR/d.conf" 2>"$LAB_DIR/daemon.log"
 sleep 8
 
-q() {
-	{ "$NOCWATCH" incidents --json --db "$DB" 2>/dev/null || echo '[]'; } | python3 -c 'import json,sys
-I = json.load(sys.stdin) or []
-print(eval(sys.argv[1]))' "$1"
-}
-wait_q() {	# PYEXPR SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
-		[ "$(q "$1")" = True ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 lab_cut hub h0
-wait_q 'len(I) == 1 and I[0]["state"] == "open"' 30
+lab_inc_wait 'len(I) == 1 and I[0]["state"] == "open"' 30
 expect_rc "the hub's fibre cut opens an incident" 0 $?
 sleep 4	# a second incident would have opened by now
 expect_match "  one P1 fibre-cut naming the hub and both spokes" \
     "^1 P1 fibre-cut \['hub', 'spoke-1', 'spoke-2'\]$" \
-    "$(q '"%d %s %s %s" % (len(I), I[0]["priority"], I[0]["cause"], sorted(I[0]["sites"]))')"
+    "$(lab_inc_q '"%d %s %s %s" % (len(I), I[0]["priority"], I[0]["cause"], sorted(I[0]["sites"]))')"
 expect_match "  every device behind the cut" "^\['hub-rtr', 'spoke-1-rtr', 'spoke-2-rtr'\]$" \
-    "$(q 'sorted(I[0]["devices"])')"
+    "$(lab_inc_q 'sorted(I[0]["devices"])')"
 lab_restore hub h0
-wait_q 'I[0]["state"] == "resolved"' 40
+lab_inc_wait 'I[0]["state"] == "resolved"' 40
 expect_rc "  resolved when the fibre is back" 0 $?
 sleep 3
 
 lab_cut spk1 p0
-wait_q 'len(I) == 2 and I[0]["state"] == "open"' 30
+lab_inc_wait 'len(I) == 2 and I[0]["state"] == "open"' 30
 expect_rc "a spoke's fibre cut opens an incident" 0 $?
 sleep 4
 expect_match "  one P1 fibre-cut for that spoke alone" \
     "^2 P1 fibre-cut \['spoke-1'\] \['spoke-1-rtr'\]$" \
-    "$(q '"%d %s %s %s %s" % (len(I), I[0]["priority"], I[0]["cause"], I[0]["sites"], I[0]["devices"])')"
-id=$(q 'I[0]["id"]')
+    "$(lab_inc_q '"%d %s %s %s %s" % (len(I), I[0]["priority"], I[0]["cause"], I[0]["sites"], I[0]["devices"])')"
+id=$(lab_inc_q 'I[0]["id"]')
 expect_match "  explained by the hub router's port (the link's far end from the tree)" \
     'hub-rtr h1 down .*link spoke-1-fibre' "$("$NOCWATCH" incident "$id" --db "$DB")"
 lab_restore spk1 p0
-wait_q 'I[0]["state"] == "resolved"' 40
+lab_inc_wait 'I[0]["state"] == "resolved"' 40
 expect_rc "  resolved when it is back" 0 $?
 [ "$T_FAILED" -eq 0 ]

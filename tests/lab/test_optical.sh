@@ -53,28 +53,15 @@ silence() {
 	}
 	NFT
 }
-q() {
-	{ "$NOCWATCH" incidents --json --db "$DB" 2>/dev/null || echo '[]'; } | python3 -c 'import json,sys
-I = json.load(sys.stdin) or []
-print(eval(sys.argv[1]))' "$1"
-}
-wait_q() {	# PYEXPR SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
-		[ "$(q "$1")" = True ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 # The router stops answering; the fibre's light is fine (-23.5 dBm).
 silence
-wait_q 'len(I) == 1 and I[0]["state"] == "open"' 30
+lab_inc_wait 'len(I) == 1 and I[0]["state"] == "open"' 30
 expect_rc "a dark site with the link up opens an incident" 0 $?
 expect_match "  good light: device-down, P1 (the site is cut off)" '^device-down P1$' \
-    "$(q '"%s %s" % (I[0]["cause"], I[0]["priority"])')"
+    "$(lab_inc_q '"%s %s" % (I[0]["cause"], I[0]["priority"])')"
 lab_clear site1
-wait_q 'I[0]["state"] == "resolved"' 30
+lab_inc_wait 'I[0]["state"] == "resolved"' 30
 expect_rc "  resolved when it answers again" 0 $?
 sleep 2
 
@@ -82,16 +69,16 @@ sleep 2
 lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 198.51.100.2 "$RX" i -400 >/dev/null
 sleep 4
 silence
-wait_q 'len(I) == 2 and I[0]["state"] == "open"' 30
+lab_inc_wait 'len(I) == 2 and I[0]["state"] == "open"' 30
 expect_rc "the same outage with the light lost opens an incident" 0 $?
 expect_match "  lost light: fibre-cut, P1" '^fibre-cut P1$' \
-    "$(q '"%s %s" % (I[0]["cause"], I[0]["priority"])')"
-id=$(q 'I[0]["id"]')
+    "$(lab_inc_q '"%s %s" % (I[0]["cause"], I[0]["priority"])')"
+id=$(lab_inc_q 'I[0]["id"]')
 expect_match "  the evidence gives the receive power and the level" \
     'core c1 receives -40.0 dBm, under loss of signal \(-30.0 dBm\)' \
     "$("$NOCWATCH" incident "$id" --db "$DB")"
 lab_clear site1
 lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 198.51.100.2 "$RX" i -235 >/dev/null
-wait_q 'I[0]["state"] == "resolved"' 30
+lab_inc_wait 'I[0]["state"] == "resolved"' 30
 expect_rc "  resolved when the light and the site are back" 0 $?
 [ "$T_FAILED" -eq 0 ]
