@@ -43,6 +43,19 @@ const char *oid_enum_label(const struct oid_def *, long v);
 int	oid_has_prefix(const struct snmp_oid *o, const struct snmp_oid *prefix);
 /* <0, 0, >0 as a is before, equal to, after b in lexicographic order. */
 int	oid_compare(const struct snmp_oid *a, const struct snmp_oid *b);
+/*
+ * UPSes of RFC 1628 (UPS-MIB) and of APC's PowerNet-MIB as one model: which
+ * reading o is, and v in UPS-MIB terms in *norm (upsOutputSource and
+ * upsBatteryStatus codes, minutes, percent), NAN when v says nothing
+ * (unknown, rebooting).  UPS_NONE when o is none of the four readings.
+ */
+enum ups_reading {
+	UPS_NONE = -1, UPS_CHARGE, UPS_MINUTES, UPS_SOURCE, UPS_BATTERY
+};
+enum ups_reading oid_ups_reading(const struct snmp_oid *o, double v,
+	    double *norm);
+/* 1 if o is under UPS-MIB or PowerNet-MIB's UPS group. */
+int	oid_is_ups(const struct snmp_oid *o);
 /* The number of catalogue entries, and entry i (for listings). */
 size_t	oid_catalogue_size(void);
 const struct oid_def *oid_catalogue_entry(size_t i);

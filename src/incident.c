@@ -291,10 +291,6 @@ oid_in(const char *text, const char *prefix)
 	    oid_has_prefix(&o, &p);
 }
 
-#define OID_UPS_MIB		"1.3.6.1.2.1.33"
-#define OID_UPS_SOURCE		"1.3.6.1.2.1.33.1.4.1"
-#define OID_UPS_BATTERY_STATUS	"1.3.6.1.2.1.33.1.2.1"
-#define OID_UPS_MINUTES		"1.3.6.1.2.1.33.1.2.3"
 #define OID_CISCO_AP_GROUP	"1.3.6.1.4.1.14179.2.2"
 #define OID_ARUBA_AP_GROUP	"1.3.6.1.4.1.14823.2.2.1.5.2.1"
 
@@ -303,6 +299,17 @@ oid_is_ap(const char *text)
 {
 	return oid_in(text, OID_CISCO_AP_GROUP) ||
 	    oid_in(text, OID_ARUBA_AP_GROUP);
+}
+
+/* An OID (a name or numbers) of a UPS MIB (UPS-MIB, PowerNet-MIB). */
+static int
+oid_text_is_ups(const char *text)
+{
+	struct snmp_oid o;
+	char err[64];
+
+	return text != NULL && oid_parse(text, &o, err, sizeof(err)) == 0 &&
+	    oid_is_ups(&o);
 }
 
 static void
@@ -318,13 +325,12 @@ classify(struct tdev *t)
 		have[k->type]++;
 		/* By number, so that numeric OIDs classify too. */
 		for (j = 0; j < k->noids; j++) {
-			if (oid_in(k->oids[j], OID_UPS_MIB))
+			if (oid_text_is_ups(k->oids[j]))
 				t->is_ups = 1;
 			if (oid_is_ap(k->oids[j]))
 				t->is_wlc = 1;
 		}
-		if (k->type == CHECK_SNMP_STATUS && oid_in(k->target,
-		    OID_UPS_MIB))
+		if (k->type == CHECK_SNMP_STATUS && oid_text_is_ups(k->target))
 			t->is_ups = 1;
 	}
 	t->reach = xcalloc(dc->nchecks + 1, sizeof(int));
@@ -532,6 +538,32 @@ recheck_dev(struct device_rt *dev)
 			sched_run_now(dev->checks[i].item);
 }
 
+/* A UPS status check's value, as power evidence. */
+static void
+ups_status(struct check_rt *c)
+{
+	struct snmp_oid o;
+	char err[64], how[96], name[64];
+	double norm;
+	enum ups_reading r;
+	const char *dot;
+
+	if (oid_parse(c->conf->target, &o, err, sizeof(err)) == -1 ||
+	    isnan(c->value))
+		return;
+	r = oid_ups_reading(&o, c->value, &norm);
+	oid_format(&o, name, sizeof(name));
+	if ((dot = strrchr(name, '.')) != NULL && strcmp(dot, ".0") == 0)
+		name[dot - name] = '\0';
+	snprintf(how, sizeof(how), "%s poll", name);
+	if (r == UPS_SOURCE)
+		incident_ups(c->dev, norm, NAN, NAN, how);
+	else if (r == UPS_BATTERY)
+		incident_ups(c->dev, NAN, norm, NAN, how);
+	else if (r == UPS_MINUTES)
+		incident_ups(c->dev, NAN, NAN, norm, how);
+}
+
 void
 incident_check_result(struct check_rt *c)
 {
@@ -548,19 +580,10 @@ incident_check_result(struct check_rt *c)
 		return;
 	reach = is_reach(&e->devs[di], idx);
 	fail = reach ? is_down_outcome(c->outcome) : c->outcome != PROBE_OK;
-	/* UPS-MIB status checks are power evidence, not service faults. */
-	if (k->type == CHECK_SNMP_STATUS && oid_in(k->target, OID_UPS_MIB)) {
-		if (c->outcome == PROBE_OK || c->outcome == PROBE_BAD_RESPONSE) {
-			if (oid_in(k->target, OID_UPS_SOURCE))
-				incident_ups(c->dev, c->value, NAN, NAN,
-				    "upsOutputSource poll");
-			else if (oid_in(k->target, OID_UPS_BATTERY_STATUS))
-				incident_ups(c->dev, NAN, c->value, NAN,
-				    "upsBatteryStatus poll");
-			else if (oid_in(k->target, OID_UPS_MINUTES))
-				incident_ups(c->dev, NAN, NAN, c->value,
-				    "upsEstimatedMinutesRemaining poll");
-		}
+	/* UPS status checks are power evidence, not service faults. */
+	if (k->type == CHECK_SNMP_STATUS && oid_text_is_ups(k->target)) {
+		if (c->outcome == PROBE_OK || c->outcome == PROBE_BAD_RESPONSE)
+			ups_status(c);
 		fail = 0;
 	}
 	flap_update(&s->hist, &s->nhist, &s->flapping, fail,

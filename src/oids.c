@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,13 @@ static const struct oid_def catalogue[] = {
 	{ "upsTrapTestCompleted", "1.3.6.1.2.1.33.2.2", "UPS-MIB", NULL, 0 },
 	{ "upsTrapAlarmEntryAdded", "1.3.6.1.2.1.33.2.3", "UPS-MIB", NULL, 0 },
 	{ "upsTrapAlarmEntryRemoved", "1.3.6.1.2.1.33.2.4", "UPS-MIB", NULL, 0 },
+	/* APC PowerNet-MIB (Smart-UPS network management cards) */
+	{ "upsBasicBatteryStatus", "1.3.6.1.4.1.318.1.1.1.2.1.1", "PowerNet-MIB",
+	    "1:unknown,2:batteryNormal,3:batteryLow,4:batteryInFaultCondition", 0 },
+	{ "upsAdvBatteryCapacity", "1.3.6.1.4.1.318.1.1.1.2.2.1", "PowerNet-MIB", NULL, 0 },
+	{ "upsAdvBatteryRunTimeRemaining", "1.3.6.1.4.1.318.1.1.1.2.2.3", "PowerNet-MIB", NULL, 0 },
+	{ "upsBasicOutputStatus", "1.3.6.1.4.1.318.1.1.1.4.1.1", "PowerNet-MIB",
+	    "1:unknown,2:onLine,3:onBattery,4:onSmartBoost,5:timedSleeping,6:softwareBypass,7:off,8:rebooting,9:switchedBypass,10:hardwareFailureBypass,11:sleepingUntilPowerReturn,12:onSmartTrim,13:ecoMode,14:hotStandby,15:onBatteryTest", 0 },
 	/* ENTITY-MIB and ENTITY-SENSOR-MIB */
 	{ "entPhysicalTable", "1.3.6.1.2.1.47.1.1.1", "ENTITY-MIB", NULL, 1 },
 	{ "entPhysicalDescr", "1.3.6.1.2.1.47.1.1.1.1.2", "ENTITY-MIB", NULL, 0 },
@@ -400,4 +408,76 @@ const struct oid_def *
 oid_catalogue_entry(size_t i)
 {
 	return i < NCAT ? &catalogue[i] : NULL;
+}
+
+/* upsBasicOutputStatus as upsOutputSource: 0 means nothing to say. */
+static int
+apc_output_source(int v)
+{
+	switch (v) {
+	case 2: case 13: case 14: case 15:
+		return 3;	/* on line, eco, hot standby, a battery test */
+	case 3:
+		return 5;	/* on battery */
+	case 4:
+		return 6;	/* smart boost */
+	case 12:
+		return 7;	/* smart trim */
+	case 6: case 9: case 10:
+		return 4;	/* bypass */
+	case 5: case 7: case 11:
+		return 2;	/* output off: the load has no power */
+	default:
+		return 0;	/* unknown, rebooting */
+	}
+}
+
+static int
+under(const struct snmp_oid *o, const char *dotted)
+{
+	struct snmp_oid p;
+	char err[64];
+
+	return oid_parse(dotted, &p, err, sizeof(err)) == 0 &&
+	    oid_has_prefix(o, &p);
+}
+
+int
+oid_is_ups(const struct snmp_oid *o)
+{
+	return under(o, "1.3.6.1.2.1.33") || under(o, "1.3.6.1.4.1.318.1.1.1");
+}
+
+enum ups_reading
+oid_ups_reading(const struct snmp_oid *o, double v, double *norm)
+{
+	int x;
+
+	*norm = v;
+	if (under(o, "1.3.6.1.2.1.33.1.2.4"))
+		return UPS_CHARGE;
+	if (under(o, "1.3.6.1.2.1.33.1.2.3"))
+		return UPS_MINUTES;
+	if (under(o, "1.3.6.1.2.1.33.1.4.1"))
+		return UPS_SOURCE;
+	if (under(o, "1.3.6.1.2.1.33.1.2.1"))
+		return UPS_BATTERY;
+	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.2.1"))
+		return UPS_CHARGE;
+	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.2.3")) {
+		*norm = v / 6000;	/* TimeTicks */
+		return UPS_MINUTES;
+	}
+	if (under(o, "1.3.6.1.4.1.318.1.1.1.4.1.1")) {
+		x = apc_output_source((int)v);
+		*norm = x ? x : NAN;
+		return UPS_SOURCE;
+	}
+	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.1.1")) {
+		/* batteryInFaultCondition is not a charge level */
+		*norm = v == 2 || v == 3 ? v : NAN;
+		return UPS_BATTERY;
+	}
+	*norm = NAN;
+	return UPS_NONE;
 }

@@ -133,6 +133,14 @@ trap_classify(struct trap *t)
 	    (d = ups_alarm_descr(t)) != NULL &&
 	    oid_is(d->oid, "1.3.6.1.2.1.33.1.6.3.2"))
 		t->event = TRAP_EV_UPS_ON_UTILITY;
+	/* APC PowerNet-MIB (v1 traps, enterprise apc, in their v2 form):
+	 * upsOnBattery 5, lowBattery 7, powerRestored 9. */
+	else if (oid_is(&t->oid, "1.3.6.1.4.1.318.0.5"))
+		t->event = TRAP_EV_UPS_ON_BATTERY;
+	else if (oid_is(&t->oid, "1.3.6.1.4.1.318.0.7"))
+		t->event = TRAP_EV_UPS_BATTERY_LOW;
+	else if (oid_is(&t->oid, "1.3.6.1.4.1.318.0.9"))
+		t->event = TRAP_EV_UPS_ON_UTILITY;
 	else if (oid_is(&t->oid, "1.3.6.1.4.1.14179.2.6.3.8"))
 		t->event = TRAP_EV_AP_DISASSOCIATED;
 	else if (oid_is(&t->oid, "1.3.6.1.4.1.14179.2.6.3.7"))

@@ -206,6 +206,42 @@ test_oids(void)
 	    oid_find_name("ifHCInOctets") != NULL, "catalogue covers the MIBs");
 }
 
+/* UPS readings of both MIBs in UPS-MIB terms. */
+static void
+test_ups(void)
+{
+	struct snmp_oid o;
+	char err[160];
+	double n;
+
+	oid_parse("upsOutputSource.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 5, &n) == UPS_SOURCE && n == 5,
+	    "UPS-MIB upsOutputSource battery(5)");
+	oid_parse("1.3.6.1.2.1.33.1.2.3.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 42, &n) == UPS_MINUTES && n == 42 &&
+	    oid_is_ups(&o), "UPS-MIB minutes, given by number");
+	oid_parse("upsBasicOutputStatus.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 3, &n) == UPS_SOURCE && n == 5,
+	    "APC onBattery(3) reads as battery(5)");
+	CHECK(oid_ups_reading(&o, 2, &n) == UPS_SOURCE && n == 3,
+	    "APC onLine(2) as normal(3)");
+	CHECK(oid_ups_reading(&o, 12, &n) == UPS_SOURCE && n == 7,
+	    "APC onSmartTrim(12) as reducer(7)");
+	CHECK(oid_ups_reading(&o, 7, &n) == UPS_SOURCE && n == 2,
+	    "APC off(7) as none(2): the load has no power");
+	CHECK(oid_ups_reading(&o, 8, &n) == UPS_SOURCE && isnan(n),
+	    "APC rebooting(8) says nothing");
+	oid_parse("1.3.6.1.4.1.318.1.1.1.2.2.3.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 190200, &n) == UPS_MINUTES && n == 31.7,
+	    "APC run time: TimeTicks to minutes");
+	oid_parse("upsBasicBatteryStatus.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 3, &n) == UPS_BATTERY && n == 3,
+	    "APC batteryLow(3)");
+	oid_parse("sysUpTime.0", &o, err, sizeof(err));
+	CHECK(oid_ups_reading(&o, 3, &n) == UPS_NONE && !oid_is_ups(&o),
+	    "sysUpTime is no UPS reading");
+}
+
 static netsnmp_pdu *
 v2_trap(const char *trapoid)
 {
@@ -236,6 +272,7 @@ test_traps(void)
 	long idx = 7;
 	oid ifidx[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 7 };
 	oid ent[] = { 1, 3, 6, 1, 4, 1, 9 };
+	oid apc[] = { 1, 3, 6, 1, 4, 1, 318 };
 	char line[512];
 
 	pdu = v2_trap("linkDown");
@@ -267,6 +304,22 @@ test_traps(void)
 	CHECK(trap_from_pdu(pdu, "x", &t) == -1, "v1 generic type out of range");
 	snmp_free_pdu(pdu);
 
+	/* An APC UPS's v1 upsOnBattery (enterprise apc, specific 5). */
+	pdu = snmp_pdu_create(SNMP_MSG_TRAP);
+	pdu->version = SNMP_VERSION_1;
+	pdu->enterprise = snmp_duplicate_objid(apc, 7);
+	pdu->enterprise_length = 7;
+	pdu->trap_type = 6;
+	pdu->specific_type = 5;
+	CHECK(trap_from_pdu(pdu, "x", &t) == 0 &&
+	    t.event == TRAP_EV_UPS_ON_BATTERY, "APC upsOnBattery (v1)");
+	trap_clear(&t);
+	pdu->specific_type = 9;
+	CHECK(trap_from_pdu(pdu, "x", &t) == 0 &&
+	    t.event == TRAP_EV_UPS_ON_UTILITY, "APC powerRestored (v1)");
+	trap_clear(&t);
+	snmp_free_pdu(pdu);
+
 	pdu = snmp_pdu_create(SNMP_MSG_TRAP2);
 	pdu->version = SNMP_VERSION_2c;
 	snmp_pdu_add_variable(pdu, ifidx, 11, ASN_INTEGER, &idx, sizeof(idx));
@@ -292,6 +345,7 @@ main(void)
 	test_types();
 	test_counters();
 	test_oids();
+	test_ups();
 	test_traps();
 	return unit_done();
 }
