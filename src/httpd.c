@@ -4,7 +4,7 @@
  *   GET  /api/v1/health | sites | devices | devices/NAME
  *   GET  /api/v1/incidents[?state=..&priority=P1] | incidents/ID
  *   POST /api/v1/incidents/ID/ack              (write token)
- *   POST /api/v1/maintenance, DELETE /api/v1/maintenance/ID (write token)
+ *   POST /api/v1/maintenance, DELETE /api/v1/maintenance[/ID] (write token)
  *   GET  /api/v1/metrics/DEVICE/METRIC?period=1h   (rrd_xport)
  *   GET  /graph/DEVICE/METRIC.png?period=1d         (rrd_graph)
  *   GET  /api/v1/events                             (server-sent events)
@@ -429,6 +429,55 @@ post_maintenance(struct httpd *h, struct evhttp_request *req)
 		reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+/*
+ * DELETE /api/v1/maintenance ends windows early: ?id=N, or a body
+ * {"id": N}, or {"scope": ..., "name": ...} for every active window of
+ * that site or device.
+ */
+static void
+delete_maintenance(struct httpd *h, struct evhttp_request *req)
+{
+	json_t *j = read_body_json(req), *rows, *r, *done = json_array();
+	const char *scope = json_string_value(json_object_get(j, "scope"));
+	const char *name = json_string_value(json_object_get(j, "name"));
+	char ibuf[24], err[256];
+	const char *q = query_param(req, "id", ibuf, sizeof(ibuf));
+	long long id = -1;
+	size_t i;
+
+	if (q != NULL && parse_id(q, &id) == -1)
+		id = -2;
+	else if (q == NULL && json_is_integer(json_object_get(j, "id")))
+		id = json_integer_value(json_object_get(j, "id"));
+	if (id == -1 && (scope == NULL || name == NULL)) {
+		json_decref(j);
+		json_decref(done);
+		reply_error(req, 400, "?id=N, or a body {\"id\": N} or "
+		    "{\"scope\": \"site\"|\"device\", \"name\"} expected");
+		return;
+	}
+	rows = store_maint_json(incident_store(h->d->inc), 0);
+	json_array_foreach(rows, i, r) {
+		long long rid = json_integer_value(json_object_get(r, "id"));
+
+		if (!json_is_true(json_object_get(r, "active")) ||
+		    (id != -1 ? rid != id : strcmp(scope, json_string_value(
+		    json_object_get(r, "scope"))) != 0 || strcmp(name,
+		    json_string_value(json_object_get(r, "name"))) != 0))
+			continue;
+		if (incident_maint_remove(h->d->inc, rid, err,
+		    sizeof(err)) == 0)
+			json_array_append_new(done, json_integer(rid));
+	}
+	json_decref(rows);
+	json_decref(j);
+	if (json_array_size(done) == 0) {
+		json_decref(done);
+		reply_error(req, 404, "no such active maintenance window");
+	} else
+		reply_json(req, 200, json_pack("{s:o}", "removed", done));
+}
+
 static void
 get_metrics(struct httpd *h, struct evhttp_request *req, const char *dev,
     const char *metric)
@@ -844,6 +893,10 @@ route(struct evhttp_request *req, void *arg)
 	} else if (m == EVHTTP_REQ_POST && n == 3 && strcmp(part[2],
 	    "maintenance") == 0) {
 		post_maintenance(h, req);
+		httpd_changed(h);
+	} else if (m == EVHTTP_REQ_DELETE && n == 3 && strcmp(part[2],
+	    "maintenance") == 0) {
+		delete_maintenance(h, req);
 		httpd_changed(h);
 	} else if (m == EVHTTP_REQ_DELETE && n == 4 && strcmp(part[2],
 	    "maintenance") == 0) {

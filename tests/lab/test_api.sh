@@ -146,6 +146,15 @@ expect_match "DELETE maintenance with the read token: 403" '^403 ' \
     "$(hc "${R[@]}" -X DELETE "http://$A/api/v1/maintenance/$mid")"
 expect_match "DELETE maintenance with the write token: 200" '^200 ' \
     "$(hc "${W[@]}" -X DELETE "http://$A/api/v1/maintenance/$mid")"
+out=$(hc "${W[@]}" -X POST -d "$body" "http://$A/api/v1/maintenance")
+mid=$(printf '%s' "$out" | tail -n +2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+expect_match "DELETE /api/v1/maintenance by site: that window ended" \
+    "^200 .*\"removed\": ?\[$mid\]" "$(hc "${W[@]}" -X DELETE \
+    -d '{"scope":"site","name":"depot"}' "http://$A/api/v1/maintenance" | tr '\n' ' ')"
+expect_match "  by an id that is not active: 404" '^404 ' \
+    "$(hc "${W[@]}" -X DELETE "http://$A/api/v1/maintenance?id=$mid")"
+expect_match "  with nothing to say which: 400" '^400 ' \
+    "$(hc "${W[@]}" -X DELETE "http://$A/api/v1/maintenance")"
 expect_match "a bad maintenance body: 400" '^400 ' \
     "$(hc "${W[@]}" -X POST -d '{"scope":"site"}' "http://$A/api/v1/maintenance")"
 
