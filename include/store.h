@@ -13,7 +13,7 @@
 struct incident;
 struct store;
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct outbox_row {
 	long long	 id;
@@ -73,6 +73,20 @@ size_t		 store_maint_active(struct store *, long long now,
 int		 store_suppressed(struct store *, long long maint,
 		    const char *key, const char *cause, const char *detail,
 		    long long at);
+
+/* A Wi-Fi controller's AP inventory, kept over restarts (a controller may
+ * have deleted the rows of the APs that left it: only we remember them). */
+struct store_ap {
+	const char	*index, *name;
+	int		 up, gone;
+	long long	 since, seen;
+};
+/* Replace the controller's stored APs with these n; 0 or -1. */
+int		 store_aps_save(struct store *, const char *controller,
+		    const struct store_ap *, size_t n);
+/* fn for each stored AP of the controller; how many, or -1. */
+int		 store_aps_load(struct store *, const char *controller,
+		    void (*fn)(const struct store_ap *, void *), void *arg);
 
 /* JSON for the CLI and the API (new references; NULL on error). */
 json_t		*store_incidents_json(struct store *, const char *state,

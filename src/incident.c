@@ -359,6 +359,8 @@ topo_free(struct incident_engine *e)
 	e->ndevs = e->nsites = 0;
 }
 
+static void	aps_load(struct incident_engine *, struct device_rt *);
+
 /* Is device a below device b (b one of its ancestors)? */
 static int
 dev_below(const struct incident_engine *e, int a, int b)
@@ -394,6 +396,8 @@ topo_build(struct incident_engine *e)
 	for (i = 0; i < d->ndevs; i++) {
 		e->devs[i].rt = &d->devs[i];
 		classify(&e->devs[i]);
+		if (e->devs[i].is_wlc)
+			aps_load(e, &d->devs[i]);
 	}
 	for (i = 0; i < d->ndevs; i++) {
 		struct tdev *t = &e->devs[i];
@@ -829,6 +833,64 @@ aps_name_add(char *buf, size_t len, int *n, const struct ap_obs *a)
 		    buf[0] ? ", " : "", a->name[0] ? a->name : a->index);
 }
 
+/* The inventory to the store, on a change: a restart must not forget the
+ * APs whose rows the controller deleted. */
+static void
+aps_save(struct incident_engine *e, struct device_rt *dev)
+{
+	struct dev_obs *o = &dev->obs;
+	struct store_ap *v = xcalloc(o->naps + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < o->naps; i++) {
+		v[i].index = o->aps[i].index;
+		v[i].name = o->aps[i].name;
+		v[i].up = o->aps[i].up == 1;
+		v[i].gone = o->aps[i].gone;
+		v[i].since = o->aps[i].since;
+		v[i].seen = o->aps[i].seen;
+	}
+	(void)store_aps_save(e->st, dev->conf->name, v, o->naps);
+	free(v);
+}
+
+static void
+aps_loaded(const struct store_ap *s, void *arg)
+{
+	struct dev_obs *o = arg;
+	struct ap_obs *a = ap_obs_get(o, s->index, s->since);
+
+	snprintf(a->name, sizeof(a->name), "%s", s->name);
+	a->up = s->up ? 1 : 0;
+	a->gone = s->gone;
+	a->since = s->since;
+	a->seen = s->seen;
+}
+
+/* A controller's inventory as the store kept it (at start, or when a
+ * reload adds the controller). */
+static void
+aps_load(struct incident_engine *e, struct device_rt *dev)
+{
+	struct dev_obs *o = &dev->obs;
+	size_t i;
+	int n, gone = 0;
+
+	if (e->st == NULL || o->naps > 0 ||
+	    (n = store_aps_load(e->st, dev->conf->name, aps_loaded, o)) <= 0)
+		return;
+	o->ap_up = o->ap_down = 0;
+	for (i = 0; i < o->naps; i++) {
+		if (o->aps[i].up == 1)
+			o->ap_up++;
+		else
+			o->ap_down++;
+		gone += o->aps[i].gone;
+	}
+	log_info("%s: %d APs carried over from the store (%d gone)",
+	    dev->conf->name, n, gone);
+}
+
 void
 incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
     int complete)
@@ -849,6 +911,7 @@ incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
 		if (rows[i].name[0] != '\0' && strcmp(a->name, rows[i].name)) {
 			snprintf(a->name, sizeof(a->name), "%s", rows[i].name);
 			a->site_gen = 0;	/* match its site again */
+			changed = 1;
 		}
 		up = rows[i].status == 1;
 		if (a->up != up || a->gone) {
@@ -889,8 +952,10 @@ incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
 	}
 	aps_log(dev, "lost or down", lost, nlost);
 	aps_log(dev, "back", back, nback);
-	if (changed && e != NULL)
+	if (changed && e != NULL) {
+		aps_save(e, dev);
 		eval_soon(e);
+	}
 }
 
 void

@@ -64,6 +64,11 @@ static const char *const migrations[] = {
 	"  maintenance INTEGER NOT NULL, key TEXT NOT NULL, cause TEXT,"
 	"  detail TEXT, first_at INTEGER, last_at INTEGER, count INTEGER,"
 	"  PRIMARY KEY(maintenance, key));",
+	/* 2: Wi-Fi controllers' AP inventories */
+	"CREATE TABLE aps ("
+	"  controller TEXT NOT NULL, idx TEXT NOT NULL, name TEXT NOT NULL,"
+	"  up INTEGER NOT NULL, gone INTEGER NOT NULL, since INTEGER,"
+	"  seen INTEGER, PRIMARY KEY(controller, idx));",
 };
 
 long long
@@ -801,4 +806,79 @@ store_maint_json(struct store *st, int all)
 	}
 	sqlite3_finalize(s);
 	return a;
+}
+
+int
+store_aps_save(struct store *st, const char *controller,
+    const struct store_ap *aps, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (store_begin(st) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM aps WHERE controller = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, controller, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO aps (controller, idx, name,"
+	    " up, gone, since, seen) VALUES (?1,?2,?3,?4,?5,?6,?7)", -1, &s,
+	    NULL) != SQLITE_OK) {
+		s = NULL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, controller, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, aps[i].index, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, aps[i].name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 4, aps[i].up);
+		sqlite3_bind_int(s, 5, aps[i].gone);
+		sqlite3_bind_int64(s, 6, aps[i].since);
+		sqlite3_bind_int64(s, 7, aps[i].seen);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	if (rc == 0)
+		return store_commit(st);
+	log_warnx("store: AP inventory of %s: %s", controller,
+	    sqlite3_errmsg(st->db));
+	store_rollback(st);
+	return -1;
+}
+
+int
+store_aps_load(struct store *st, const char *controller,
+    void (*fn)(const struct store_ap *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct store_ap a;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT idx, name, up, gone, since, seen"
+	    " FROM aps WHERE controller = ?1 ORDER BY idx", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, controller, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		a.index = (const char *)sqlite3_column_text(s, 0);
+		a.name = (const char *)sqlite3_column_text(s, 1);
+		a.up = sqlite3_column_int(s, 2);
+		a.gone = sqlite3_column_int(s, 3);
+		a.since = sqlite3_column_int64(s, 4);
+		a.seen = sqlite3_column_int64(s, 5);
+		if (a.index != NULL && a.name != NULL) {
+			fn(&a, arg);
+			n++;
+		}
+	}
+	sqlite3_finalize(s);
+	return n;
 }

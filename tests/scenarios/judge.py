@@ -234,9 +234,12 @@ for e in exps:
             row["resolve"].append(r)
             if r is None:
                 all_ready = False
-            out(r is not None and r <= float(a["resolve"][1]),
+            # Resolved before the repair is a false resolution.
+            out(r is not None and 0 <= r <= float(a["resolve"][1]),
                 "resolved within %ss of the repair" % a["resolve"][1],
-                "took %s s" % ("%.1f" % r if r is not None else "forever"))
+                "took %s s" % ("%.1f" % r if r is not None else "forever")
+                if r is None or r >= 0 else
+                "resolved %.1f s before the repair" % -r)
         if "was" in a:
             out(a["was"][1] in h["prio_order"][:-1],
                 "was %s before" % a["was"][1], "priorities seen: %s" % h["prio_order"])

@@ -13,7 +13,7 @@
 #                              blackhole DEVICE [snmp] | loss SITE PCT |
 #                              delay SITE MS | flap SITE SECONDS [PERIOD] |
 #                              reboot SITE SECONDS | maintenance SITE FOR |
-#                              restore
+#                              restore | restart (nocwatchd, kill -9)
 #   hold S                     watch at least S s after the last fault (3)
 #   expect ...                 what must happen (tests/scenarios/judge.py)
 #
@@ -56,6 +56,21 @@ start_daemon() {	# OPTIONS of the estate line
 	lab_bg noc "$D" -f "$LAB_DIR/nocwatch.conf" 2>>"$LAB_DIR/daemon.log"
 	dpid=${LAB_PIDS[-1]}
 	wait_healthy 60
+}
+
+# nocwatchd killed (-9) mid-scenario and started again on the same store:
+# nothing it knew may be lost.
+restart_daemon() {
+	local i
+	kill -9 "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	lab_bg noc "$D" -f "$LAB_DIR/nocwatch.conf" 2>>"$LAB_DIR/daemon.log"
+	dpid=${LAB_PIDS[-1]}
+	for i in $(seq 1 50); do
+		api health >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 # Every device up and no incident open (bounded).
@@ -108,6 +123,7 @@ run_fault() {	# VERB ARGS...
 		"$NOCWATCH" maintenance add --site "$1" --for "$2" \
 		    --reason "scenario" --socket "$LAB_DIR/nocwatchd.sock" >/dev/null ;;
 	restore) fault_restore ;;
+	restart) restart_daemon ;;
 	*) echo "scenario: unknown fault '$verb'" >&2; return 1 ;;
 	esac
 }

@@ -35,6 +35,18 @@ on_load(struct incident *in, void *arg)
 		incident_free(in);
 }
 
+static int napseen, apgone;
+static char lastname[64];
+
+static void
+on_ap(const struct store_ap *a, void *arg)
+{
+	(void)arg;
+	napseen++;
+	apgone += a->gone && !a->up;
+	snprintf(lastname, sizeof(lastname), "%s", a->name);
+}
+
 static long long
 count(const char *path, const char *sql)
 {
@@ -227,6 +239,30 @@ main(void)
 	    "ISO 8601 times");
 	json_decref(one);
 	CHECK(store_incident_json(st, 999) == NULL, "no such incident");
+
+	/* A controller's AP inventory: replaced whole, read back as saved. */
+	{
+		struct store_ap aps[3] = {
+			{ "0.26.161.2.1.1", "LIB-AP-1", 1, 0, now - 9000, now },
+			{ "0.26.161.2.1.2", "LIB-AP-2", 0, 1, now - 4000, now - 4000 },
+			{ "0.26.161.2.1.3", "<b>AP'3", 0, 0, now, now },
+		};
+
+		CHECK(store_aps_save(st, "wlc-north", aps, 3) == 0 &&
+		    store_aps_save(st, "wlc-south", aps, 1) == 0 &&
+		    store_aps_save(st, "wlc-north", aps, 2) == 0,
+		    "AP inventories saved, one replaced");
+		napseen = 0;
+		CHECK(store_aps_load(st, "wlc-north", on_ap, NULL) == 2 &&
+		    napseen == 2 && apgone == 1, "and loaded back: the gone "
+		    "AP still gone, the replaced row gone");
+		CHECK(store_aps_load(st, "wlc-east", on_ap, NULL) == 0,
+		    "a controller never saved has none");
+		CHECK(store_aps_save(st, "wlc-north", aps + 2, 1) == 0 &&
+		    store_aps_load(st, "wlc-north", on_ap, NULL) == 1 &&
+		    strcmp(lastname, "<b>AP'3") == 0,
+		    "a hostile name is stored as data");
+	}
 	store_close(st);
 
 	/* A second open migrates nothing and finds the same rows. */
