@@ -938,8 +938,10 @@ incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
 			a->since = now;
 			changed = 1;
 		}
-		if (a->gone && now - a->seen > forget)
-			continue;	/* removed for good, presumably */
+		if (a->gone && now - a->seen > forget) {
+			changed = 1;	/* removed for good, presumably */
+			continue;
+		}
 		o->aps[k++] = *a;
 	}
 	o->naps = k;
