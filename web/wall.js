@@ -21,6 +21,8 @@ function el(tag, cls, text) {
   return e;
 }
 
+function plural(n, what) { return n + " " + what + (n === 1 ? "" : "s"); }
+
 function fmtDuration(s) {
   const neg = s < 0;
   s = Math.abs(Math.round(s));
@@ -114,7 +116,7 @@ function render(state) {
   document.getElementById("summary").textContent =
     sites.length + " sites: " + count("up") + " up, " + count("degraded") + " degraded, " +
     count("down") + " down, " + count("maintenance") + " in maintenance · " +
-    incidents.filter(i => i.state !== "resolved").length + " open incidents";
+    plural(incidents.filter(i => i.state !== "resolved").length, "open incident");
   document.getElementById("status").textContent = "updated " + new Date().toISOString();
 }
 
