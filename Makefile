@@ -43,7 +43,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 LAB_TOOLS = $(B)/tests/lab/echo_delay
 
 .PHONY: all deps check asan unit lab bench install clean fuzz demo demo-cut \
-	demo-power demo-restore demo-stop demo-status bench-detect
+	demo-power demo-wifi demo-restore demo-stop demo-status bench-detect
 
 all: deps $(B)/nocwatch $(B)/nocwatchd
 
@@ -109,6 +109,9 @@ demo-cut:
 
 demo-power:
 	@B=$(B) tools/demo.sh power "$(SITE)"
+
+demo-wifi:
+	@B=$(B) tools/demo.sh wifi "$(SITE)"
 
 demo-restore:
 	@B=$(B) tools/demo.sh restore

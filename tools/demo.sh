@@ -4,7 +4,7 @@
 # machine's own namespace with the wall display on 127.0.0.1:8080, and
 # faults to try on it.  Needs root (namespaces).
 #
-#   tools/demo.sh start | cut SITE | power SITE | restore | status | stop
+#   tools/demo.sh start | cut SITE | power SITE | wifi SITE | restore | status | stop
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -75,6 +75,7 @@ Try:
   make demo-cut SITE=depot-east          cut a site's fibre: one P1 fibre-cut
   make demo-cut SITE=library-central     one of its two fibres: redundancy-degraded
   make demo-power SITE=harbour-office    UPS on battery (P2), then dark (P1 power-loss)
+  make demo-wifi SITE=townhall-west      its APs leave the controller: P2 wifi-degraded for the site
   make demo-restore                      heal everything
   $B/nocwatch incidents --db $LAB_DIR/nocwatch.db
   curl -s ${URL}api/v1/sites
@@ -124,6 +125,13 @@ power)
 	fault_dark "$2"
 	echo "demo: $2 is dark (battery exhausted); watch $URL"
 	;;
+wifi)
+	need_running
+	[ -n "${2:-}" ] || die "usage: make demo-wifi SITE=name (${ESTATE_SITES[*]})"
+	estate_site_index "$2" >/dev/null || exit 1
+	fault_aps "site:$2" gone || exit 1
+	echo "demo: $2's access points left the Wi-Fi controller (the site itself is up); watch $URL"
+	;;
 restore)
 	need_running
 	fault_restore
@@ -135,5 +143,5 @@ status)
 	"$B/nocwatch" incidents --open --db "$LAB_DIR/nocwatch.db"
 	;;
 stop) stop ;;
-*) echo "usage: tools/demo.sh start|cut SITE [FIBRE]|power SITE|restore|status|stop" >&2; exit 2 ;;
+*) echo "usage: tools/demo.sh start|cut SITE [FIBRE]|power SITE|wifi SITE|restore|status|stop" >&2; exit 2 ;;
 esac

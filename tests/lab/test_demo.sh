@@ -3,6 +3,7 @@
 # prefix and port, so a running demo is left alone): it returns once the
 # wall display answers from the machine's own namespace; demo-cut opens one
 # P1 fibre-cut; demo-power turns a UPS warning into a P1 power-loss;
+# demo-wifi takes a site's APs off the controller (a P2 for that site);
 # demo-restore resolves them; demo-stop leaves no namespace, process,
 # route or file behind.
 cd "$(dirname "$0")/../.." || exit 1
@@ -64,10 +65,14 @@ make --no-print-directory demo-power SITE=harbour-office >/dev/null
 expect_rc "make demo-power SITE=harbour-office" 0 $?
 wait_api 'any(i["sites"] == ["harbour-office"] and i["priority"] == "P1" and i["cause"] == "power-loss" for i in I)' 30
 expect_rc "harbour-office: P1 power-loss" 0 $?
+make --no-print-directory demo-wifi SITE=school-hill >/dev/null
+expect_rc "make demo-wifi SITE=school-hill" 0 $?
+wait_api 'any(i["sites"] == ["school-hill"] and i["priority"] == "P2" and i["cause"] == "wifi-degraded" for i in I)' 30
+expect_rc "school-hill: P2 wifi-degraded, the site still up" 0 $?
 make --no-print-directory demo-restore >/dev/null
 expect_rc "make demo-restore" 0 $?
-wait_api 'len(I) == 2 and all(i["state"] == "resolved" for i in I)' 60
-expect_rc "both incidents resolve" 0 $?
+wait_api 'len(I) == 3 and all(i["state"] == "resolved" for i in I)' 60
+expect_rc "the three incidents resolve" 0 $?
 
 out=$(make --no-print-directory demo-stop 2>&1)
 expect_rc "make demo-stop" 0 $?
