@@ -833,6 +833,21 @@ aps_name_add(char *buf, size_t len, int *n, const struct ap_obs *a)
 		    buf[0] ? ", " : "", a->name[0] ? a->name : a->index);
 }
 
+/* The counts from the inventory (down includes gone). */
+static void
+aps_count(struct dev_obs *o)
+{
+	size_t i;
+
+	o->ap_up = o->ap_down = 0;
+	for (i = 0; i < o->naps; i++) {
+		if (o->aps[i].up == 1)
+			o->ap_up++;
+		else
+			o->ap_down++;
+	}
+}
+
 /* The inventory to the store, on a change: a restart must not forget the
  * APs whose rows the controller deleted. */
 static void
@@ -879,14 +894,9 @@ aps_load(struct incident_engine *e, struct device_rt *dev)
 	if (e->st == NULL || o->naps > 0 ||
 	    (n = store_aps_load(e->st, dev->conf->name, aps_loaded, o)) <= 0)
 		return;
-	o->ap_up = o->ap_down = 0;
-	for (i = 0; i < o->naps; i++) {
-		if (o->aps[i].up == 1)
-			o->ap_up++;
-		else
-			o->ap_down++;
+	aps_count(o);
+	for (i = 0; i < o->naps; i++)
 		gone += o->aps[i].gone;
-	}
 	log_info("%s: %d APs carried over from the store (%d gone)",
 	    dev->conf->name, n, gone);
 }
@@ -945,13 +955,7 @@ incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
 		o->aps[k++] = *a;
 	}
 	o->naps = k;
-	o->ap_up = o->ap_down = 0;
-	for (i = 0; i < o->naps; i++) {
-		if (o->aps[i].up == 1)
-			o->ap_up++;
-		else
-			o->ap_down++;
-	}
+	aps_count(o);
 	aps_log(dev, "lost or down", lost, nlost);
 	aps_log(dev, "back", back, nback);
 	if (changed && e != NULL) {
