@@ -41,6 +41,8 @@ char	*oid_format_numeric(const struct snmp_oid *o, char *buf, size_t len);
 const char *oid_enum_label(const struct oid_def *, long v);
 /* 1 if o starts with prefix. */
 int	oid_has_prefix(const struct snmp_oid *o, const struct snmp_oid *prefix);
+/* 1 if o is under prefix, a name or a dotted number ("sysUpTime"). */
+int	oid_under(const struct snmp_oid *o, const char *prefix);
 /* <0, 0, >0 as a is before, equal to, after b in lexicographic order. */
 int	oid_compare(const struct snmp_oid *a, const struct snmp_oid *b);
 /*
@@ -54,6 +56,8 @@ enum ups_reading {
 };
 enum ups_reading oid_ups_reading(const struct snmp_oid *o, double v,
 	    double *norm);
+/* 1 if o is under a Wi-Fi controller's AP group (Cisco bsnAP*, Aruba). */
+int	oid_is_ap(const struct snmp_oid *o);
 /* 1 if o is under UPS-MIB or PowerNet-MIB's UPS group. */
 int	oid_is_ups(const struct snmp_oid *o);
 /* The number of catalogue entries, and entry i (for listings). */

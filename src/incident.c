@@ -279,37 +279,31 @@ find_dev(struct incident_engine *e, const char *name)
 	return -1;
 }
 
-/* Is the OID (a name or numbers) under prefix (numbers)? */
+/* A configured OID (a name or numbers), or NULL: 1 if it parses. */
 static int
-oid_in(const char *text, const char *prefix)
+oid_text(const char *text, struct snmp_oid *o)
 {
-	struct snmp_oid o, p;
 	char err[64];
 
-	return text != NULL && oid_parse(text, &o, err, sizeof(err)) == 0 &&
-	    oid_parse(prefix, &p, err, sizeof(err)) == 0 &&
-	    oid_has_prefix(&o, &p);
+	return text != NULL && oid_parse(text, o, err, sizeof(err)) == 0;
 }
 
-#define OID_CISCO_AP_GROUP	"1.3.6.1.4.1.14179.2.2"
-#define OID_ARUBA_AP_GROUP	"1.3.6.1.4.1.14823.2.2.1.5.2.1"
-
+/* A configured OID of a Wi-Fi controller's AP group. */
 static int
-oid_is_ap(const char *text)
+oid_text_is_ap(const char *text)
 {
-	return oid_in(text, OID_CISCO_AP_GROUP) ||
-	    oid_in(text, OID_ARUBA_AP_GROUP);
+	struct snmp_oid o;
+
+	return oid_text(text, &o) && oid_is_ap(&o);
 }
 
-/* An OID (a name or numbers) of a UPS MIB (UPS-MIB, PowerNet-MIB). */
+/* A configured OID of a UPS MIB (UPS-MIB, PowerNet-MIB). */
 static int
 oid_text_is_ups(const char *text)
 {
 	struct snmp_oid o;
-	char err[64];
 
-	return text != NULL && oid_parse(text, &o, err, sizeof(err)) == 0 &&
-	    oid_is_ups(&o);
+	return oid_text(text, &o) && oid_is_ups(&o);
 }
 
 static void
@@ -327,7 +321,7 @@ classify(struct tdev *t)
 		for (j = 0; j < k->noids; j++) {
 			if (oid_text_is_ups(k->oids[j]))
 				t->is_ups = 1;
-			if (oid_is_ap(k->oids[j]))
+			if (oid_text_is_ap(k->oids[j]))
 				t->is_wlc = 1;
 		}
 		if (k->type == CHECK_SNMP_STATUS && oid_text_is_ups(k->target))
@@ -547,13 +541,12 @@ static void
 ups_status(struct check_rt *c)
 {
 	struct snmp_oid o;
-	char err[64], how[96], name[64];
+	char how[96], name[64];
 	double norm;
 	enum ups_reading r;
 	const char *dot;
 
-	if (oid_parse(c->conf->target, &o, err, sizeof(err)) == -1 ||
-	    isnan(c->value))
+	if (!oid_text(c->conf->target, &o) || isnan(c->value))
 		return;
 	r = oid_ups_reading(&o, c->value, &norm);
 	oid_format(&o, name, sizeof(name));

@@ -432,20 +432,27 @@ apc_output_source(int v)
 	}
 }
 
-static int
-under(const struct snmp_oid *o, const char *dotted)
+int
+oid_under(const struct snmp_oid *o, const char *prefix)
 {
 	struct snmp_oid p;
 	char err[64];
 
-	return oid_parse(dotted, &p, err, sizeof(err)) == 0 &&
+	return oid_parse(prefix, &p, err, sizeof(err)) == 0 &&
 	    oid_has_prefix(o, &p);
+}
+
+int
+oid_is_ap(const struct snmp_oid *o)
+{
+	return oid_under(o, "1.3.6.1.4.1.14179.2.2") ||	/* Cisco bsnAP */
+	    oid_under(o, "1.3.6.1.4.1.14823.2.2.1.5.2.1");	/* Aruba */
 }
 
 int
 oid_is_ups(const struct snmp_oid *o)
 {
-	return under(o, "1.3.6.1.2.1.33") || under(o, "1.3.6.1.4.1.318.1.1.1");
+	return oid_under(o, "1.3.6.1.2.1.33") || oid_under(o, "1.3.6.1.4.1.318.1.1.1");
 }
 
 enum ups_reading
@@ -454,26 +461,26 @@ oid_ups_reading(const struct snmp_oid *o, double v, double *norm)
 	int x;
 
 	*norm = v;
-	if (under(o, "1.3.6.1.2.1.33.1.2.4"))
+	if (oid_under(o, "1.3.6.1.2.1.33.1.2.4"))
 		return UPS_CHARGE;
-	if (under(o, "1.3.6.1.2.1.33.1.2.3"))
+	if (oid_under(o, "1.3.6.1.2.1.33.1.2.3"))
 		return UPS_MINUTES;
-	if (under(o, "1.3.6.1.2.1.33.1.4.1"))
+	if (oid_under(o, "1.3.6.1.2.1.33.1.4.1"))
 		return UPS_SOURCE;
-	if (under(o, "1.3.6.1.2.1.33.1.2.1"))
+	if (oid_under(o, "1.3.6.1.2.1.33.1.2.1"))
 		return UPS_BATTERY;
-	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.2.1"))
+	if (oid_under(o, "1.3.6.1.4.1.318.1.1.1.2.2.1"))
 		return UPS_CHARGE;
-	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.2.3")) {
+	if (oid_under(o, "1.3.6.1.4.1.318.1.1.1.2.2.3")) {
 		*norm = v / 6000;	/* TimeTicks */
 		return UPS_MINUTES;
 	}
-	if (under(o, "1.3.6.1.4.1.318.1.1.1.4.1.1")) {
+	if (oid_under(o, "1.3.6.1.4.1.318.1.1.1.4.1.1")) {
 		x = apc_output_source((int)v);
 		*norm = x ? x : NAN;
 		return UPS_SOURCE;
 	}
-	if (under(o, "1.3.6.1.4.1.318.1.1.1.2.1.1")) {
+	if (oid_under(o, "1.3.6.1.4.1.318.1.1.1.2.1.1")) {
 		/* batteryInFaultCondition is not a charge level */
 		*norm = v == 2 || v == 3 ? v : NAN;
 		return UPS_BATTERY;

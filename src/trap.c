@@ -73,16 +73,6 @@ oid_is(const struct snmp_oid *o, const char *dotted)
 	    oid_compare(o, &x) == 0;
 }
 
-static int
-oid_under(const struct snmp_oid *o, const char *dotted)
-{
-	struct snmp_oid x;
-	char err[64];
-
-	return oid_parse(dotted, &x, err, sizeof(err)) == 0 &&
-	    oid_has_prefix(o, &x);
-}
-
 /* The UPS alarm a upsTrapAlarmEntry{Added,Removed} is about, if named. */
 static const struct snmp_vb *
 ups_alarm_descr(const struct trap *t)

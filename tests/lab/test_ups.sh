@@ -74,6 +74,10 @@ lab_bg noc "$D" -f "$LAB_DIR/d.conf" 2>"$LAB_DIR/daemon.log"
 lab_wait_tcp noc 127.0.0.1 8080 || fail "the HTTP server listens" "no"
 sleep 6
 
+ups_set() {	# ADDR OID VALUE: a UPS agent's integer, as the UPS changes it
+	lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite "$1" "$2" i "$3" \
+	    >/dev/null
+}
 observed() {	# DEVICE: on_battery minutes_left
 	lab_exec noc curl -s --max-time 5 "http://127.0.0.1:8080/api/v1/devices/$1" |
 	    python3 -c 'import json,sys
@@ -87,8 +91,7 @@ expect_match "the RFC 1628 UPS given by numbers is one too: 45 minutes" \
 expect_match "no incident while both are on mains" '^0$' "$(lab_inc_q 'len(I)')"
 
 # The APC UPS goes on battery (onBattery 3): a P2, with its run time.
-lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 203.0.113.130 \
-    "$APC.4.1.1.0" i 3 >/dev/null
+ups_set 203.0.113.130 "$APC.4.1.1.0" 3
 lab_inc_wait 'len(I) == 1 and I[0]["state"] == "open"' 20
 expect_rc "APC onBattery opens an incident" 0 $?
 expect_match "  P2 on-battery, with the minutes left" \
@@ -104,21 +107,18 @@ expect_rc "  the site going dark makes it P1" 0 $?
 expect_match "  the same incident, a power loss for site1" "^1 $id power-loss site1 cut off" \
     "$(lab_inc_q '"%d %s %s %s" % (len(I), I[0]["id"], I[0]["cause"], I[0]["title"])')"
 lab_restore site1 r1
-lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 203.0.113.130 \
-    "$APC.4.1.1.0" i 2 >/dev/null
+ups_set 203.0.113.130 "$APC.4.1.1.0" 2
 lab_inc_wait 'I[0]["state"] == "resolved"' 40
 expect_rc "  resolved on mains with the site back" 0 $?
 
 # The numeric RFC 1628 UPS on battery (5).
-lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 203.0.113.146 \
-    "$RFC.4.1.0" i 5 >/dev/null
+ups_set 203.0.113.146 "$RFC.4.1.0" 5
 lab_inc_wait 'len(I) == 2 and I[0]["state"] == "open"' 20
 expect_rc "the numeric RFC 1628 UPS on battery opens an incident" 0 $?
 expect_match "  P2 on-battery for site2, 45 minutes left" \
     '^P2 on-battery site2 running on battery, 45 minutes left$' \
     "$(lab_inc_q '"%s %s %s" % (I[0]["priority"], I[0]["situation"], I[0]["title"])')"
-lab_exec noc snmpset -M /nonexistent -m '' -v2c -c labwrite 203.0.113.146 \
-    "$RFC.4.1.0" i 4 >/dev/null	# bypass: on mains
+ups_set 203.0.113.146 "$RFC.4.1.0" 4	# bypass: on mains
 lab_inc_wait 'I[0]["state"] == "resolved"' 30
 expect_rc "  bypass(4) is mains again: resolved" 0 $?
 

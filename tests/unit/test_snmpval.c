@@ -242,6 +242,20 @@ test_ups(void)
 	    "sysUpTime is no UPS reading");
 }
 
+/* A v1 enterprise-specific trap. */
+static netsnmp_pdu *
+v1_trap(const oid *ent, size_t len, long specific)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_TRAP);
+
+	pdu->version = SNMP_VERSION_1;
+	pdu->enterprise = snmp_duplicate_objid(ent, len);
+	pdu->enterprise_length = len;
+	pdu->trap_type = 6;
+	pdu->specific_type = specific;
+	return pdu;
+}
+
 static netsnmp_pdu *
 v2_trap(const char *trapoid)
 {
@@ -286,12 +300,7 @@ test_traps(void)
 	trap_clear(&t);
 	snmp_free_pdu(pdu);
 
-	pdu = snmp_pdu_create(SNMP_MSG_TRAP);
-	pdu->version = SNMP_VERSION_1;
-	pdu->enterprise = snmp_duplicate_objid(ent, 7);
-	pdu->enterprise_length = 7;
-	pdu->trap_type = 6;
-	pdu->specific_type = 42;
+	pdu = v1_trap(ent, 7, 42);
 	CHECK(trap_from_pdu(pdu, "x", &t) == 0 &&
 	    strcmp(oid_format_numeric(&t.oid, line, sizeof(line)),
 	    "1.3.6.1.4.1.9.0.42") == 0, "v1 enterprise-specific trap to v2 form");
@@ -305,12 +314,7 @@ test_traps(void)
 	snmp_free_pdu(pdu);
 
 	/* An APC UPS's v1 upsOnBattery (enterprise apc, specific 5). */
-	pdu = snmp_pdu_create(SNMP_MSG_TRAP);
-	pdu->version = SNMP_VERSION_1;
-	pdu->enterprise = snmp_duplicate_objid(apc, 7);
-	pdu->enterprise_length = 7;
-	pdu->trap_type = 6;
-	pdu->specific_type = 5;
+	pdu = v1_trap(apc, 7, 5);
 	CHECK(trap_from_pdu(pdu, "x", &t) == 0 &&
 	    t.event == TRAP_EV_UPS_ON_BATTERY, "APC upsOnBattery (v1)");
 	trap_clear(&t);
