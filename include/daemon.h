@@ -98,7 +98,7 @@ struct daemon {
 	struct device_rt	*devs;
 	size_t			 ndevs;
 	int			 control_fd;
-	char			 control_path[108];
+	char			 control_path[4096];
 	struct event		*control_ev;
 	unsigned long long	 traps_rechecks;
 	time_t			 started;

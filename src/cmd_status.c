@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "escape.h"
 #include "threshold.h"
+#include "unixsock.h"
 
 static const char status_usage[] =
 "usage: nocwatch status [--socket PATH] [--json]\n"
@@ -27,17 +28,20 @@ control_request(const char *path, const char *req, char *err, size_t errlen)
 	size_t len = 0, cap = 65536;
 	char *buf;
 	ssize_t n;
-	int fd;
+	int fd = -1, dirfd, rc, saved;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	if (unixsock_addr(path, &sun, &dirfd, err, errlen) == -1)
+		return NULL;
+	rc = (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
 	    write(fd, req, strlen(req)) != (ssize_t)strlen(req) ||
-	    write(fd, "\n", 1) != 1) {
+	    write(fd, "\n", 1) != 1;
+	saved = errno;
+	if (dirfd != -1)
+		close(dirfd);
+	if (rc) {
 		snprintf(err, errlen, "%s: %s (is nocwatchd running?)", path,
-		    strerror(errno));
+		    strerror(saved));
 		if (fd != -1)
 			close(fd);
 		return NULL;

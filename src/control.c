@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "incident.h"
 #include "log.h"
+#include "unixsock.h"
 
 #define CONTROL_MAX_REQUEST	4096
 
@@ -138,24 +139,29 @@ int
 control_open(struct daemon *d, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
-	int fd;
+	int fd, dirfd, rc, saved;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "control socket path too long");
+	if (strlen(path) >= sizeof(d->control_path)) {
+		snprintf(err, errlen, "%s: control socket path too long", path);
 		return -1;
 	}
-	strcpy(sun.sun_path, path);
+	if (unixsock_addr(path, &sun, &dirfd, err, errlen) == -1)
+		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
 		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		if (dirfd != -1)
+			close(dirfd);
 		return -1;
 	}
 	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0660) == -1 || listen(fd, 16) == -1;
+	saved = errno;
+	if (dirfd != -1)
+		close(dirfd);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
 		close(fd);
 		return -1;
 	}

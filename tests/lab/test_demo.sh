@@ -17,7 +17,10 @@ cleanup() { make --no-print-directory demo-stop >/dev/null 2>&1; }
 trap cleanup EXIT
 
 out=$(make --no-print-directory demo 2>&1)
-expect_rc "make demo" 0 $?
+rc=$?
+expect_rc "make demo" 0 $rc
+# What make demo said, when it failed: the reason is in it.
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/  make demo: /'
 expect_match "it prints the wall display's URL" "Wall display: $URL/" "$out"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/")
 expect_match "the wall display answers from the machine's own namespace" '^200$' "$code"
@@ -40,7 +43,7 @@ wait_api() {
 	for i in $(seq 1 $(($2 * 2))); do
 		[ "$(curl -s "$URL/api/v1/incidents" | python3 -c 'import json,sys
 I = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$1")" = True ] && return 0
+print(eval(sys.argv[1]))' "$1" 2>/dev/null)" = True ] && return 0
 		sleep 0.5
 	done
 	return 1
