@@ -29,6 +29,9 @@ enum trap_event {
 	TRAP_EV_COLD_START,
 	TRAP_EV_WARM_START,
 	TRAP_EV_AUTH_FAILURE,
+	TRAP_EV_BGP_DOWN,		/* a BGP session left established */
+	TRAP_EV_BGP_UP,			/* a BGP session established */
+	TRAP_EV_COUNT
 };
 
 struct trap {

@@ -55,12 +55,14 @@ static const char *const event_names[] = {
 	[TRAP_EV_COLD_START] = "cold-start",
 	[TRAP_EV_WARM_START] = "warm-start",
 	[TRAP_EV_AUTH_FAILURE] = "authentication-failure",
+	[TRAP_EV_BGP_DOWN] = "bgp-down",
+	[TRAP_EV_BGP_UP] = "bgp-up",
 };
 
 const char *
 trap_event_name(enum trap_event e)
 {
-	return (unsigned)e <= TRAP_EV_AUTH_FAILURE ? event_names[e] : "other";
+	return (unsigned)e < TRAP_EV_COUNT ? event_names[e] : "other";
 }
 
 static int
@@ -135,6 +137,14 @@ trap_classify(struct trap *t)
 		t->event = TRAP_EV_AP_DISASSOCIATED;
 	else if (oid_is(&t->oid, "1.3.6.1.4.1.14179.2.6.3.7"))
 		t->event = TRAP_EV_AP_ASSOCIATED;
+	/* BGP4-MIB: RFC 4273's notifications, and RFC 1657's older numbers
+	 * that many routers still send. */
+	else if (oid_is(&t->oid, "1.3.6.1.2.1.15.0.2") ||
+	    oid_is(&t->oid, "1.3.6.1.2.1.15.7.2"))
+		t->event = TRAP_EV_BGP_DOWN;
+	else if (oid_is(&t->oid, "1.3.6.1.2.1.15.0.1") ||
+	    oid_is(&t->oid, "1.3.6.1.2.1.15.7.1"))
+		t->event = TRAP_EV_BGP_UP;
 }
 
 static void

@@ -74,7 +74,7 @@ control-socket "$LAB_DIR/ctl.sock"
 state-db "$DB"
 trap-listen "198.51.100.1:9162"
 trap-community "labtrap" from 198.51.100.0/24
-incidents { correlation-window 3s  hold-down 4s  reopen-window 5s  wifi-ap-down 40% }
+incidents { correlation-window 3s  hold-down 4s  reopen-window 12s  wifi-ap-down 40% }
 notify webhook "http://127.0.0.1:8099/hook" { timeout 2s  retry-max 4s }
 notify webhook "http://127.0.0.1:8098/gone" { timeout 2s  retry-max 1s }
 notify exec "$LAB_DIR/handler.sh" { timeout 5s  retry-max 4s }
@@ -183,7 +183,7 @@ expect_match "the timeline says reopened" 'reopened' \
 lab_restore sa r1
 wait_for 'site("a")[0]["state"] == "resolved"' 40 >/dev/null
 expect_rc "and resolves again" 0 $?
-sleep 6	# past the reopen window
+sleep 13	# past the reopen window (12 s: room for the second cut to be seen under load)
 
 # --- 4. a shared upstream ----------------------------------------------------
 n0=$(q 'len(I)')

@@ -174,6 +174,58 @@ test_counters(void)
 	CHECK(fabs(sensor_value(5, 8, 0) - 0.005) < 1e-12, "milli scale");
 }
 
+/*
+ * Every catalogue entry: its number parses, no two share a name or a
+ * number, and a number shows as its own name.  Spot checks against the
+ * RFC texts, where a slip would go unseen (a wrong UPS alarm).
+ */
+static void
+test_catalogue(void)
+{
+	const struct oid_def *a, *b;
+	struct snmp_oid o;
+	char err[128], buf[160];
+	size_t i, j, n = oid_catalogue_size(), bad = 0, dup = 0, named = 0;
+	static const char *const rfc[][2] = {
+		{ "upsAlarmShutdownImminent", "1.3.6.1.2.1.33.1.6.3.23" },
+		{ "upsAlarmDiagnosticTestFailed", "1.3.6.1.2.1.33.1.6.3.19" },
+		{ "upsAlarmOnBypass", "1.3.6.1.2.1.33.1.6.3.9" },
+		{ "upsOutputPercentLoad", "1.3.6.1.2.1.33.1.4.4.1.5" },
+		{ "ifHCOutBroadcastPkts", "1.3.6.1.2.1.31.1.1.1.13" },
+		{ "ifCounterDiscontinuityTime", "1.3.6.1.2.1.31.1.1.1.19" },
+		{ "bgpPeerState", "1.3.6.1.2.1.15.3.1.2" },
+		{ "bgpBackwardTransNotification", "1.3.6.1.2.1.15.0.2" },
+		{ "entPhysicalSerialNum", "1.3.6.1.2.1.47.1.1.1.1.11" },
+		{ "hrDeviceStatus", "1.3.6.1.2.1.25.3.2.1.5" },
+		{ "snmpInBadCommunityNames", "1.3.6.1.2.1.11.4" },
+	};
+
+	for (i = 0; i < n; i++) {
+		a = oid_catalogue_entry(i);
+		if (oid_parse(a->oid, &o, err, sizeof(err)) == -1)
+			bad++;
+		else if (strcmp(oid_format(&o, buf, sizeof(buf)), a->name) == 0)
+			named++;
+		for (j = i + 1; j < n; j++) {
+			b = oid_catalogue_entry(j);
+			dup += strcmp(a->name, b->name) == 0 ||
+			    strcmp(a->oid, b->oid) == 0;
+		}
+	}
+	CHECK(n > 150 && bad == 0, "every catalogue number parses");
+	CHECK(dup == 0, "no two catalogue entries share a name or a number");
+	CHECK(named == n, "each catalogue number shows as its name");
+	for (i = 0; i < sizeof(rfc) / sizeof(rfc[0]); i++)
+		if ((a = oid_find_name(rfc[i][0])) == NULL ||
+		    strcmp(a->oid, rfc[i][1]) != 0)
+			break;
+	CHECK(i == sizeof(rfc) / sizeof(rfc[0]), "catalogue numbers as the RFCs give them");
+	CHECK(oid_parse("bgpPeerState.198.51.100.9", &o, err, sizeof(err)) == 0 &&
+	    (a = oid_find_prefix(&o)) != NULL &&
+	    strcmp(oid_enum_label(a, 6), "established") == 0,
+	    "bgpPeerState of a peer, and its established(6)");
+}
+
 static void
 test_oids(void)
 {
@@ -204,6 +256,7 @@ test_oids(void)
 	    oid_find_name("entSensorValue") != NULL &&
 	    oid_find_name("hrProcessorLoad") != NULL &&
 	    oid_find_name("ifHCInOctets") != NULL, "catalogue covers the MIBs");
+	test_catalogue();
 }
 
 /* UPS readings of both MIBs in UPS-MIB terms. */
@@ -334,6 +387,17 @@ test_traps(void)
 	pdu = v2_trap("bsnAPAssociated");
 	CHECK(trap_from_pdu(pdu, "x", &t) == 0 && t.event == TRAP_EV_AP_ASSOCIATED,
 	    "AP associated");
+	trap_clear(&t);
+	snmp_free_pdu(pdu);
+	pdu = v2_trap("bgpBackwardTransNotification");
+	CHECK(trap_from_pdu(pdu, "x", &t) == 0 && t.event == TRAP_EV_BGP_DOWN &&
+	    strcmp(trap_event_name(t.event), "bgp-down") == 0,
+	    "BGP session down (RFC 4273)");
+	trap_clear(&t);
+	snmp_free_pdu(pdu);
+	pdu = v2_trap("1.3.6.1.2.1.15.7.1");
+	CHECK(trap_from_pdu(pdu, "x", &t) == 0 && t.event == TRAP_EV_BGP_UP,
+	    "BGP session established (RFC 1657 number)");
 	trap_clear(&t);
 	snmp_free_pdu(pdu);
 	pdu = snmp_pdu_create(SNMP_MSG_GET);
