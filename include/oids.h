@@ -39,6 +39,15 @@ char	*oid_format(const struct snmp_oid *o, char *buf, size_t len);
 char	*oid_format_numeric(const struct snmp_oid *o, char *buf, size_t len);
 /* The enumeration label for v ("down"), or NULL. */
 const char *oid_enum_label(const struct oid_def *, long v);
+/*
+ * Does value v of an object (d, or NULL when not catalogued) meet expect:
+ * a number or one of d's labels ("up", "established", "normal"), or
+ * several separated by '|' ("normal|bypass")?
+ */
+int	oid_expect_match(const struct oid_def *d, double v, const char *expect);
+/* 0 if each word of expect is a number or a label of d; else -1, err. */
+int	oid_expect_check(const struct oid_def *d, const char *expect,
+	    char *err, size_t errlen);
 /* 1 if o starts with prefix. */
 int	oid_has_prefix(const struct snmp_oid *o, const struct snmp_oid *prefix);
 /* 1 if o is under prefix, a name or a dotted number ("sysUpTime"). */

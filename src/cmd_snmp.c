@@ -26,7 +26,7 @@
 static const char snmp_usage[] =
 "usage: nocwatch probe snmp [-v 1|2c|3] [--community-file FILE]\n"
 "           [-u user -l level -a auth -x priv --secrets FILE] [-n context]\n"
-"           [-t timeout] [-r retries] [--expect N] [-w N] [-c N] [--json]\n"
+"           [-t timeout] [-r retries] [--expect V] [-w N] [-c N] [--json]\n"
 "           {host[:port] | -f file} {oid|name ... | --walk oid | --table name}\n"
 "  -f FILE           many agents, one per line, all asked at once (GET only)\n"
 "  oid|name          numeric (1.3.6.1.2.1.1.5.0) or built-in (sysName.0,\n"
@@ -42,7 +42,9 @@ static const char snmp_usage[] =
 "  --secrets FILE    lines 'auth PASSPHRASE' and 'priv PASSPHRASE'; else\n"
 "                    $NOCWATCH_AUTH_PASS and $NOCWATCH_PRIV_PASS\n"
 "  -t -r             timeout per try (default 1s) and retries (default 2)\n"
-"  --expect N        each integer value must equal N, else CRITICAL\n"
+"  --expect V        each integer value must be V, else CRITICAL: a number,\n"
+"                    the object's own label (up, established, normal), or\n"
+"                    several with '|' (normal|bypass)\n"
 "  -w N, -c N        warning / critical when the first numeric value exceeds N\n"
 "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage).\n";
 
@@ -59,8 +61,7 @@ struct snmp_cli {
 	enum snmp_mode		 mode;
 	struct snmp_oid		 root;
 	const char		*table;
-	int			 have_expect;
-	long long		 expect;
+	const char		*expect;	/* "3", "up", "normal|bypass" */
 };
 
 /* One agent asked, from the command line or a -f file. */
@@ -109,10 +110,11 @@ snmp_cli_result(struct snmp_cli *sc, const char *target,
 			probe_result_add(r, "value", "", num);
 			have_first = 1;
 		}
-		if (sc->have_expect && vb->type == SV_INTEGER &&
-		    vb->i != sc->expect) {
+		if (sc->expect != NULL && vb->type == SV_INTEGER &&
+		    !oid_expect_match(oid_find_prefix(&vb->name), num,
+		    sc->expect)) {
 			probe_result_set(r, PROBE_BAD_RESPONSE, "%s is %s, "
-			    "expected %lld", name, snmpval_format(vb, val,
+			    "expected %s", name, snmpval_format(vb, val,
 			    sizeof(val)), sc->expect);
 			return;
 		}
@@ -437,10 +439,7 @@ cmd_probe_snmp(int argc, char **argv)
 			sc.table = optarg;
 			break;
 		case 'E':
-			if (parse_int(optarg, -2147483648LL, 4294967295LL,
-			    &sc.expect, err, sizeof(err)) == -1)
-				cli_usage_error(snmp_usage, "--expect: %s", err);
-			sc.have_expect = 1;
+			sc.expect = optarg;
 			break;
 		case 'L':
 			sc.mode = MODE_LIST;
@@ -492,6 +491,10 @@ cmd_probe_snmp(int argc, char **argv)
 			cli_usage_error(snmp_usage, "at most 64 OIDs");
 		if (oid_parse(argv[optind], &oids[n++], err, sizeof(err)) == -1)
 			cli_usage_error(snmp_usage, "%s", err);
+		/* Labels must be the object's own ("up" for ifOperStatus). */
+		if (sc.expect != NULL && oid_expect_check(oid_find_prefix(
+		    &oids[n - 1]), sc.expect, err, sizeof(err)) == -1)
+			cli_usage_error(snmp_usage, "--expect: %s", err);
 	}
 	if (sc.mode == MODE_GET && n == 0)
 		cli_usage_error(snmp_usage, "no OID given");

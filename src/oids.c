@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "oids.h"
 
@@ -474,6 +475,106 @@ oid_enum_label(const struct oid_def *d, long v)
 			p++;
 	}
 	return NULL;
+}
+
+/* The number of enumeration label (case-insensitive) in d, or -1. */
+static int
+enum_value(const struct oid_def *d, const char *label, size_t len, long *v)
+{
+	const char *p;
+	char *end;
+	size_t n;
+
+	if (d == NULL || d->enums == NULL)
+		return -1;
+	for (p = d->enums; *p != '\0';) {
+		*v = strtol(p, &end, 10);
+		if (*end != ':')
+			return -1;
+		p = end + 1;
+		n = strcspn(p, ",");
+		if (n == len && strncasecmp(p, label, len) == 0)
+			return 0;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return -1;
+}
+
+/* One word of an expectation as a number: itself, or its label's. */
+static int
+expect_word(const struct oid_def *d, const char *w, size_t len, double *x)
+{
+	char buf[48], *end;
+	long v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, w, len);
+	buf[len] = '\0';
+	*x = strtod(buf, &end);
+	if (*end == '\0')
+		return 0;
+	if (enum_value(d, buf, len, &v) == 0) {
+		*x = (double)v;
+		return 0;
+	}
+	return -1;
+}
+
+int
+oid_expect_match(const struct oid_def *d, double v, const char *expect)
+{
+	const char *p = expect;
+	size_t n;
+	double x;
+
+	for (;;) {
+		p += strspn(p, " ");
+		n = strcspn(p, "|, ");
+		if (expect_word(d, p, n, &x) == 0 && x == v)
+			return 1;
+		p += n;
+		p += strspn(p, " ");
+		if (*p != '|' && *p != ',')
+			return 0;
+		p++;
+	}
+}
+
+int
+oid_expect_check(const struct oid_def *d, const char *expect, char *err,
+    size_t errlen)
+{
+	const char *p = expect;
+	size_t n;
+	double x;
+
+	for (;;) {
+		p += strspn(p, " ");
+		n = strcspn(p, "|, ");
+		if (expect_word(d, p, n, &x) == -1) {
+			if (d != NULL && d->enums != NULL)
+				snprintf(err, errlen, "'%.*s' is not a number "
+				    "or a value of %s (%.160s)", (int)(n > 40 ?
+				    40 : n), p, d->name, d->enums);
+			else
+				snprintf(err, errlen, "'%.*s' is not a number",
+				    (int)(n > 40 ? 40 : n), p);
+			return -1;
+		}
+		p += n;
+		p += strspn(p, " ");
+		if (*p == '\0')
+			return 0;
+		if (*p != '|' && *p != ',') {
+			snprintf(err, errlen, "'%.40s': values are separated "
+			    "by '|'", expect);
+			return -1;
+		}
+		p++;
+	}
 }
 
 size_t

@@ -25,6 +25,9 @@ err=$("$NOCWATCH" probe icmp -f /nonexistent/list 2>&1); expect_rc "missing targ
 err=$("$NOCWATCH" probe icmp 'bad host!' 2>&1); expect_rc "hostile host name exits 3" 3 $?
 expect_match "hostile host name said" "not a valid host name" "$err"
 err=$("$NOCWATCH" probe tcp 127.0.0.1:-1 2>&1); expect_rc "negative port exits 3" 3 $?
+err=$("$NOCWATCH" probe snmp --expect upp 127.0.0.1 ifOperStatus.1 2>&1)
+expect_rc "snmp --expect with a label ifOperStatus lacks exits 3" 3 $?
+expect_match "  and names the word" "'upp' is not a number or a value of ifOperStatus" "$err"
 
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT

@@ -41,12 +41,12 @@ expect_match "ifOperStatus labelled" "ifOperStatus\.$idx = INTEGER: up\(1\)" "$o
 lab_cut site1 r1
 ok=""
 for i in $(seq 1 30); do
-	out=$(probe --expect 1 198.51.100.2 "ifOperStatus.$idx"); rc=$?
+	out=$(probe --expect up 198.51.100.2 "ifOperStatus.$idx"); rc=$?
 	[ $rc = 2 ] && { ok=1; break; }
 	sleep 0.2
 done
 expect_rc "fibre cut: ifOperStatus check goes CRITICAL" 2 $rc
-expect_match "fibre cut: the router reports down" "ifOperStatus\.$idx is (down\(2\)|lowerLayerDown\(7\)), expected 1" "$out"
+expect_match "fibre cut: the router reports down" "ifOperStatus\.$idx is (down\(2\)|lowerLayerDown\(7\)), expected up" "$out"
 lab_restore site1 r1
 
 out=$(probe --table ifTable 198.51.100.2); rc=$?

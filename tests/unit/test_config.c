@@ -146,6 +146,22 @@ test_bad(void)
 	    "unknown check type");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2 template \"t\" }\n",
 	    3, "no template 't'", "unknown template");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " snmp version 2c community \"c\"\n"
+	    " check snmp-status \"ifOperStatus.3\" { expect upp } }\n", 5,
+	    "'upp' is not a number or a value of ifOperStatus",
+	    "snmp-status expecting a label its object does not have");
+	snprintf(text, sizeof(text), "%s%s", base,
+	    "device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " snmp version 2c community \"c\"\n"
+	    " check snmp-status \"ifOperStatus.3\" { expect up }\n"
+	    " check snmp-status \"bgpPeerState.198.51.100.9\" { expect Established }\n"
+	    " check snmp-status \"upsOutputSource.0\" { expect \"normal|bypass\" }\n"
+	    " check snmp-status \"sysName.0\" { expect \"core-north\" } }\n");
+	c = config_load(write_file("labels.conf", text));
+	CHECK(c->nerrors == 0, "snmp-status expecting labels, several values, "
+	    "and a string");
+	config_free(c);
 }
 
 static void

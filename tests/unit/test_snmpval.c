@@ -220,6 +220,19 @@ test_catalogue(void)
 		    strcmp(a->oid, rfc[i][1]) != 0)
 			break;
 	CHECK(i == sizeof(rfc) / sizeof(rfc[0]), "catalogue numbers as the RFCs give them");
+	a = oid_find_name("upsOutputSource");
+	CHECK(oid_expect_match(a, 3, "normal") && oid_expect_match(a, 4,
+	    "normal|bypass") && oid_expect_match(a, 4, "3, 4") &&
+	    !oid_expect_match(a, 5, "normal|bypass") &&
+	    !oid_expect_match(a, 5, "3") && oid_expect_match(NULL, 7, "7"),
+	    "expectations: numbers, labels, several");
+	CHECK(oid_expect_check(a, "Normal|4", err, sizeof(err)) == 0 &&
+	    oid_expect_check(a, "normal|mains", err, sizeof(err)) == -1 &&
+	    strstr(err, "'mains'") != NULL &&
+	    oid_expect_check(NULL, "up", err, sizeof(err)) == -1 &&
+	    oid_expect_check(a, "3 4", err, sizeof(err)) == -1 &&
+	    oid_expect_check(a, "3|", err, sizeof(err)) == -1,
+	    "expectations checked: unknown labels, bad separators");
 	CHECK(oid_parse("bgpPeerState.198.51.100.9", &o, err, sizeof(err)) == 0 &&
 	    (a = oid_find_prefix(&o)) != NULL &&
 	    strcmp(oid_enum_label(a, 6), "established") == 0,
