@@ -56,6 +56,7 @@ struct incident {
 	double		 absent_since;	/* monotonic ms the problem went, 0 */
 	struct strset	 evidence;	/* observations already stored */
 	int		 seen;		/* matched in this evaluation */
+	int		 cause_fixed;	/* corrected by a restart: kept */
 	struct incident	*next;
 };
 

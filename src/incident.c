@@ -55,6 +55,7 @@
 #define FLAP_HISTORY		21
 #define MAX_EVIDENCE		24
 #define WIFI_CONFIRM_MS		120000	/* APs lost: wait for the site's word */
+#define CAUSE_REFINE_MS		120000	/* device-down may yet become a cause */
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
 

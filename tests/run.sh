@@ -85,7 +85,7 @@ if [ "${LAB:-1}" != 0 ]; then
 	done
 	wait
 	while read -r n; do
-		count_one "$n"
+		[ -n "$n" ] && count_one "$n"
 	done < <(printf '%s\n' "${names[@]}" | sort)
 fi
 

@@ -66,9 +66,9 @@ def attrs(args):
         m = re.match(r"^([a-z-]+)(<=|\+=|~|=)(.*)$", w)
         if not m:
             raise SystemExit("judge: %s: cannot read '%s'" % (scn_path, w))
-        if m.group(1) == "evidence":
-            # evidence~ may be given more than once: each must match
-            a.setdefault("evidence", ("~", []))[1].append(m.group(3))
+        if m.group(1) in ("evidence", "timeline"):
+            # evidence~ and timeline~ may be repeated: each must match
+            a.setdefault(m.group(1), ("~", []))[1].append(m.group(3))
         else:
             a[m.group(1)] = (m.group(2), m.group(3))
     return a
@@ -136,7 +136,7 @@ def static_match(inc, a, why):
     """Does incident inc have the attributes a?  why collects the misses."""
     ok = True
     for k, (op, v) in a.items():
-        if k in ("detect", "resolve", "was", "first", "evidence"):
+        if k in ("detect", "resolve", "was", "first", "evidence", "timeline"):
             continue
         if k == "devices":
             got = set(inc["devices"])
@@ -246,12 +246,14 @@ for e in exps:
         if "first" in a:
             out(h["prio_order"][:1] == [a["first"][1]],
                 "first seen as %s" % a["first"][1], "priorities seen: %s" % h["prio_order"])
-        if "evidence" in a and mode == "final":
+        for part in ("evidence", "timeline"):
+            if part not in a or mode != "final":
+                continue
             d = detail(match)
-            text = "\n".join(json.dumps(x) for x in d.get("evidence", []))
-            for rx in a["evidence"][1]:
+            text = "\n".join(json.dumps(x) for x in d.get(part, []))
+            for rx in a[part][1]:
                 out(re.search(rx, text) is not None,
-                    "evidence ~ %s" % rx, text[:300] or "no evidence")
+                    "%s ~ %s" % (part, rx), text[:300] or "no " + part)
     elif e["kind"] == "late" and mode == "final":
         late = facts["late_after"] - facts["late_before"]
         out(late <= int(e["args"][0]), "at most %s late checks" % e["args"][0],
