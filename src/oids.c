@@ -336,10 +336,36 @@ oid_find_name(const char *name)
 	return NULL;
 }
 
+#define MODULE_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+/*
+ * The registration tree's nodes (SNMPv2-SMI), for names such as
+ * "enterprises.9.9.91" or "iso.3.6.1.2.1.1.3.0" as net-snmp prints them.
+ * Parsed only: an OID is shown by its object's name, or as numbers.
+ */
+static const char *
+base_node(const char *name)
+{
+	static const char *const nodes[][2] = {
+		{ "iso", "1" }, { "org", "1.3" }, { "dod", "1.3.6" },
+		{ "internet", "1.3.6.1" }, { "mgmt", "1.3.6.1.2" },
+		{ "mib-2", "1.3.6.1.2.1" }, { "transmission", "1.3.6.1.2.1.10" },
+		{ "private", "1.3.6.1.4" }, { "enterprises", "1.3.6.1.4.1" },
+		{ "snmpV2", "1.3.6.1.6" }, { "snmpModules", "1.3.6.1.6.3" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		if (strcmp(name, nodes[i][0]) == 0)
+			return nodes[i][1];
+	return NULL;
+}
+
 int
 oid_parse(const char *s, struct snmp_oid *out, char *err, size_t errlen)
 {
 	const struct oid_def *d;
+	const char *mod, *base;
 	char name[64];
 	size_t n;
 	struct snmp_oid suffix;
@@ -350,6 +376,10 @@ oid_parse(const char *s, struct snmp_oid *out, char *err, size_t errlen)
 	}
 	if (*s == '.' || isdigit((unsigned char)*s))
 		return oid_parse_numeric(s, out, err, errlen);
+	/* net-snmp's MODULE::name: the name is what tells the object. */
+	if ((mod = strstr(s, "::")) != NULL && mod > s &&
+	    strspn(s, MODULE_CHARS) == (size_t)(mod - s))
+		s = mod + 2;
 	n = strcspn(s, ".");
 	if (n >= sizeof(name)) {
 		snprintf(err, errlen, "unknown object name '%.40s'", s);
@@ -357,13 +387,15 @@ oid_parse(const char *s, struct snmp_oid *out, char *err, size_t errlen)
 	}
 	memcpy(name, s, n);
 	name[n] = '\0';
-	if ((d = oid_find_name(name)) == NULL) {
+	if ((d = oid_find_name(name)) != NULL) {
+		cat_init();
+		*out = cat_oids[d - catalogue];
+	} else if ((base = base_node(name)) == NULL ||
+	    oid_parse_numeric(base, out, err, errlen) == -1) {
 		snprintf(err, errlen, "unknown object name '%.60s' (use a "
 		    "numeric OID)", name);
 		return -1;
 	}
-	cat_init();
-	*out = cat_oids[d - catalogue];
 	if (s[n] == '\0')
 		return 0;
 	if (oid_parse_numeric(s + n + 1, &suffix, err, errlen) == -1)

@@ -254,6 +254,18 @@ test_oids(void)
 	CHECK(oid_parse("1.3.6.1.4.1.99999.1", &o, err, sizeof(err)) == 0 &&
 	    strcmp(oid_format(&o, buf, sizeof(buf)), "1.3.6.1.4.1.99999.1") == 0,
 	    "unknown OID stays numeric");
+	CHECK(oid_parse("IF-MIB::ifOperStatus.3", &o, err, sizeof(err)) == 0 &&
+	    strcmp(oid_format_numeric(&o, buf, sizeof(buf)),
+	    "1.3.6.1.2.1.2.2.1.8.3") == 0, "MODULE::name, as net-snmp writes it");
+	CHECK(oid_parse("SNMPv2-SMI::enterprises.9.9.91.1.1.1.1.4.1001", &o,
+	    err, sizeof(err)) == 0 && strcmp(oid_format(&o, buf, sizeof(buf)),
+	    "entSensorValue.1001") == 0 &&
+	    oid_parse("iso.3.6.1.2.1.1.3.0", &o, err, sizeof(err)) == 0 &&
+	    strcmp(oid_format(&o, buf, sizeof(buf)), "sysUpTime.0") == 0,
+	    "registration tree nodes (iso, enterprises), shown by object name");
+	CHECK(oid_parse("::sysName.0", &o, err, sizeof(err)) == -1 &&
+	    oid_parse("IF MIB::ifIndex.1", &o, err, sizeof(err)) == -1,
+	    "a malformed module prefix is refused");
 	CHECK(oid_parse("1.3..6", &o, err, sizeof(err)) == -1, "empty arc");
 	CHECK(oid_parse("1.3.6.", &o, err, sizeof(err)) == -1, "trailing dot");
 	CHECK(oid_parse("1.3.99999999999", &o, err, sizeof(err)) == -1,
