@@ -76,6 +76,8 @@ struct if_obs {
 	long		 index;
 	char		 name[64];
 	int		 oper;		/* ifOperStatus, 0: unknown */
+	long long	 down_at;	/* wall ms it was seen going down, 0 */
+	char		 down_how[96];	/* "linkDown trap from ADDR", ... */
 };
 
 /*

@@ -651,6 +651,24 @@ if_obs_get(struct dev_obs *o, long index, const char *name)
 	return &o->ifs[o->nifs++];
 }
 
+/*
+ * A new ifOperStatus for an interface.  It went down at this moment when
+ * it was up before, or when the agent said so itself (a linkDown trap);
+ * a first poll finding it down says nothing of when.
+ */
+static void
+if_obs_oper(struct if_obs *io, int oper, int announced, const char *how)
+{
+	int down = oper == 2 || oper == 7;
+
+	if (down && (announced || io->oper == 1) && io->down_at == 0) {
+		io->down_at = now_wall_ms();
+		snprintf(io->down_how, sizeof(io->down_how), "%s", how);
+	} else if (!down)
+		io->down_at = 0;
+	io->oper = oper;
+}
+
 static int
 ifname_matches(const char *conf, const struct if_obs *i)
 {
@@ -706,7 +724,7 @@ incident_ifstatus(struct device_rt *dev, long index, const char *name,
 
 	if (name != NULL && name[0] != '\0')
 		snprintf(io->name, sizeof(io->name), "%s", name);
-	io->oper = oper;
+	if_obs_oper(io, oper, 0, "ifOperStatus poll");
 	if (e != NULL && (di = dev_index(e, dev)) >= 0)
 		link_observe(e, di, io, "ifOperStatus poll");
 }
@@ -969,7 +987,7 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 	char how[96];
 	size_t i;
 	double x;
-	int di;
+	int di, oper;
 
 	if (e == NULL || dev == NULL || (di = dev_index(e, dev)) < 0)
 		return;
@@ -979,7 +997,7 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 		if (t->if_index < 0)
 			break;
 		io = if_obs_get(&dev->obs, t->if_index, NULL);
-		io->oper = t->event == TRAP_EV_LINK_DOWN ? 2 : 1;
+		oper = t->event == TRAP_EV_LINK_DOWN ? 2 : 1;
 		/* RFC 2863: the trap carries ifOperStatus; believe it over
 		 * the trap's name (an agent may say linkUp for dormant). */
 		for (i = 0; i < t->nvb; i++) {
@@ -987,7 +1005,7 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 
 			if (vb->name.len == 11 && memcmp(vb->name.n, ifoper,
 			    sizeof(ifoper)) == 0 && snmpval_number(vb, &x))
-				io->oper = (int)x;
+				oper = (int)x;
 			/* Many agents add ifName or ifDescr: the name the
 			 * link ends are configured with, when no poll has
 			 * told it yet.  ifName wins over ifDescr. */
@@ -1003,6 +1021,7 @@ incident_trap(struct incident_engine *e, struct device_rt *dev,
 		snprintf(how, sizeof(how), "%s trap from %s",
 		    t->event == TRAP_EV_LINK_DOWN ? "linkDown" : "linkUp",
 		    t->source);
+		if_obs_oper(io, oper, 1, how);
 		link_observe(e, di, io, how);
 		break;
 	case TRAP_EV_COLD_START:
