@@ -555,8 +555,14 @@ expect_word(const struct oid_def *d, const char *w, size_t len, double *x)
 	return -1;
 }
 
-int
-oid_expect_match(const struct oid_def *d, double v, const char *expect)
+/*
+ * The words of an expectation, in turn: with v, 1 as soon as one equals
+ * *v, else 0; without, 0 if every word reads and the separators are
+ * right, else -1 with err filled.
+ */
+static int
+expect_walk(const struct oid_def *d, const char *expect, const double *v,
+    char *err, size_t errlen)
 {
 	const char *p = expect;
 	size_t n;
@@ -565,28 +571,10 @@ oid_expect_match(const struct oid_def *d, double v, const char *expect)
 	for (;;) {
 		p += strspn(p, " ");
 		n = strcspn(p, "|, ");
-		if (expect_word(d, p, n, &x) == 0 && x == v)
-			return 1;
-		p += n;
-		p += strspn(p, " ");
-		if (*p != '|' && *p != ',')
-			return 0;
-		p++;
-	}
-}
-
-int
-oid_expect_check(const struct oid_def *d, const char *expect, char *err,
-    size_t errlen)
-{
-	const char *p = expect;
-	size_t n;
-	double x;
-
-	for (;;) {
-		p += strspn(p, " ");
-		n = strcspn(p, "|, ");
-		if (expect_word(d, p, n, &x) == -1) {
+		if (expect_word(d, p, n, &x) == 0) {
+			if (v != NULL && x == *v)
+				return 1;
+		} else if (v == NULL) {
 			if (d != NULL && d->enums != NULL)
 				snprintf(err, errlen, "'%.*s' is not a number "
 				    "or a value of %s (%.160s)", (int)(n > 40 ?
@@ -601,12 +589,26 @@ oid_expect_check(const struct oid_def *d, const char *expect, char *err,
 		if (*p == '\0')
 			return 0;
 		if (*p != '|' && *p != ',') {
-			snprintf(err, errlen, "'%.40s': values are separated "
-			    "by '|'", expect);
-			return -1;
+			if (v == NULL)
+				snprintf(err, errlen, "'%.40s': values are "
+				    "separated by '|'", expect);
+			return v == NULL ? -1 : 0;
 		}
 		p++;
 	}
+}
+
+int
+oid_expect_match(const struct oid_def *d, double v, const char *expect)
+{
+	return expect_walk(d, expect, &v, NULL, 0) == 1;
+}
+
+int
+oid_expect_check(const struct oid_def *d, const char *expect, char *err,
+    size_t errlen)
+{
+	return expect_walk(d, expect, NULL, err, errlen);
 }
 
 size_t
