@@ -133,7 +133,9 @@ macro_get(struct parser *p, const char *name)
 static int
 is_word_char(int c)
 {
-	return isalnum(c) || strchr("._-:/%,@+[]*!", c) != NULL;
+	/* strchr finds the terminating NUL too: a word at the very end of
+	 * a file would run past its buffer. */
+	return c != '\0' && (isalnum(c) || strchr("._-:/%,@+[]*!", c) != NULL);
 }
 
 static enum tok
@@ -527,6 +529,31 @@ apply_template(struct parser *p, struct device_conf *d)
 
 #include "config_check.inc"
 
+/* What a check holds (not the check itself). */
+static void
+checks_free_one(struct check_conf *c)
+{
+	size_t j;
+
+	free(c->target);
+	free(c->expect);
+	free(c->server);
+	free(c->filter);
+	for (j = 0; j < c->noids; j++)
+		free(c->oids[j]);
+	free(c->oids);
+}
+
+static void
+checks_free(struct check_conf *cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		checks_free_one(&cs[i]);
+	free(cs);
+}
+
 struct config *
 config_load(const char *path)
 {
@@ -561,24 +588,8 @@ config_load(const char *path)
 		free(p.macros[i].value);
 	}
 	free(p.macros);
+	checks_free_one(&p.defaults);
 	return p.conf;
-}
-
-static void
-checks_free(struct check_conf *cs, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		free(cs[i].target);
-		free(cs[i].expect);
-		free(cs[i].server);
-		free(cs[i].filter);
-		for (j = 0; j < cs[i].noids; j++)
-			free(cs[i].oids[j]);
-		free(cs[i].oids);
-	}
-	free(cs);
 }
 
 static void

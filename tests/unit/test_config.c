@@ -146,6 +146,23 @@ test_bad(void)
 	    "unknown check type");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2 template \"t\" }\n",
 	    3, "no template 't'", "unknown template");
+	/* A word at the very end of a file, no newline after it: the lexer
+	 * once read past the buffer there (found by fuzz_config). */
+	bad("device \"a\" { site \"lib\" address 203.0.113.2 }\n"
+	    "link \"f\" { from \"a\" interface \"e0\" to \"a\" interface \"e1\"\n"
+	    " to \"a\" interface \"e2\" }\n", 5, "'to' given twice",
+	    "a link with two 'to' ends (leaked once: fuzz_config)");
+	bad("defaults { interval 10s expect 3 }\n", 3,
+	    "'defaults' sets interval, timeout and retries only",
+	    "defaults with a check's own option (leaked once: fuzz_config)");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
+	    " check http \"http://203.0.113.2/\" { expect \"a\" expect \"b\" }\n"
+	    " check tcp 99999 }\n", 5, "out of range",
+	    "an option given twice, the last holding (leaked once: fuzz_config)");
+	bad("device", 3, "a name after 'device' expected",
+	    "a file ending in a keyword, without a newline");
+	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\nsla P1 { respond 15m resolve 4",
+	    4, "'}' expected", "a file ending in a number, without a newline");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2\n"
 	    " snmp version 2c community \"c\"\n"
 	    " check snmp-status \"ifOperStatus.3\" { expect upp } }\n", 5,
