@@ -155,6 +155,13 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h src/*.inc)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) $(SNMP_LIBS) -lm
 
+# The HTTP target runs a whole daemon: it links everything but the mains.
+FUZZ_ALL = $(filter-out $(MAIN_SRCS),$(LIB_SRCS))
+build-fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_ALL) $(wildcard include/*.h src/*.inc)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_ALL) $(PKG_LIBS) $(SNMP_LIBS) \
+	    -lpthread -lm
+
 fuzz: deps
 	@tools/deps.sh fuzz
 	$(MAKE) --no-print-directory $(FUZZ_TARGETS)

@@ -799,6 +799,17 @@ split_path(const char *path, char parts[][256], int n)
 	return k;
 }
 
+/* Is there an incident with this id in the store (open or not)? */
+static int
+incident_known(struct incident_engine *e, long long id)
+{
+	json_t *x = store_incident_json(incident_store(e), id);
+	int known = x != NULL;
+
+	json_decref(x);
+	return known;
+}
+
 static void
 route(struct evhttp_request *req, void *arg)
 {
@@ -879,7 +890,7 @@ route(struct evhttp_request *req, void *arg)
 	} else if (m == EVHTTP_REQ_POST && n == 5 && strcmp(part[2],
 	    "incidents") == 0 && strcmp(part[4], "ack") == 0) {
 		j = read_body_json(req);
-		if (parse_id(part[3], &id) == -1)
+		if (parse_id(part[3], &id) == -1 || !incident_known(d->inc, id))
 			reply_error(req, 404, "no such incident");
 		else if (incident_ack(d->inc, id, json_string_value(
 		    json_object_get(j, "by")) ? json_string_value(

@@ -14,16 +14,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char path[64];
+
+static void
+cleanup(void)
+{
+	unlink(path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
 	struct config *c;
 	FILE *f;
 
-	if (path[0] == '\0')
+	if (path[0] == '\0') {
 		snprintf(path, sizeof(path), "/tmp/nocwatch-fuzz-%d.conf",
 		    (int)getpid());
+		atexit(cleanup);
+	}
 	if ((f = fopen(path, "w")) == NULL)
 		return 0;
 	fwrite(data, 1, size, f);

@@ -275,6 +275,8 @@ expect_match "ack with the write token: 200, acknowledged by alice" \
     '^200 .*"state": ?"acknowledged".*"acknowledged_by": ?"alice"' "$(printf '%s' "$out" | tr '\n' ' ')"
 expect_match "a second ack: 409" '^409 ' \
     "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/$id/ack")"
+expect_match "an ack of an incident there is not: 404" '^404 ' \
+    "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/99999/ack")"
 out=$(hc "${R[@]}" "http://$A/api/v1/incidents/$id")
 v=$(printf '%s' "$out" | tail -n +2 | python3 -c 'import json,sys
 d = json.load(sys.stdin)
