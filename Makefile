@@ -23,10 +23,20 @@ SAN	 =
 OPT	 = -O2 -g
 endif
 
+# The libraries' flags are asked for when a recipe first needs them, once:
+# by then the `deps` prerequisite has installed the packages (on a new
+# machine they are not there while this file is read).  A library still
+# missing then stops the build with one line saying which.
 PKGS	 = libevent libevent_openssl libpcap librrd jansson libcurl sqlite3 openssl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-SNMP_LIBS  := $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
+pkg_check = $(if $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo y),,$(error \
+	    nocwatch: missing $(strip $(foreach p,$(PKGS),$(if $(shell \
+	    pkg-config --exists $(p) 2>/dev/null && echo y),,$(p)))) (pkg-config); \
+	    run 'tools/deps.sh build' as root))
+snmp_check = $(if $(shell command -v net-snmp-config),,$(error \
+	    nocwatch: missing net-snmp-config (libsnmp-dev); run 'tools/deps.sh build' as root))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(pkg_check)$$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(pkg_check)$$(shell pkg-config --libs $$(PKGS)))$(PKG_LIBS)
+SNMP_LIBS  = $(eval SNMP_LIBS := $$(snmp_check)$$(shell net-snmp-config --netsnmp-libs))$(SNMP_LIBS)
 
 CPPFLAGS += -Iinclude -D_GNU_SOURCE \
 	    -DNOCWATCH_DEFS_DIR='"$(PREFIX)/share/nocwatch/rrd"' \
@@ -50,10 +60,14 @@ all: deps $(B)/nocwatch $(B)/nocwatchd
 deps:
 	@tools/deps.sh build
 
-$(B)/%.o: %.c $(wildcard include/*.h src/*.inc)
+# Every object after `deps` (order only); headers and .inc files tracked
+# per object by the compiler (-MMD).
+$(B)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(B)/src/*.d $(B)/probes/*.d $(B)/tests/*.d $(B)/bench/*.d)
 
 $(B)/libnocwatch.a: $(LIB_OBJS)
 	@$(AR) rcs $@ $^
@@ -69,10 +83,10 @@ $(B)/nocwatchd: $(B)/src/nocwatchd.o $(B)/libnocwatch.a
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libnocwatch.a
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
-	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< \
 	    $(B)/libnocwatch.a $(LDLIBS)
 
-$(B)/tests/lab/%: tests/lab/%.c
+$(B)/tests/lab/%: tests/lab/%.c | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -91,7 +105,7 @@ unit: $(UNIT_BINS)
 $(B)/bench/%: bench/%.c $(B)/libnocwatch.a
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnocwatch.a $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(B)/libnocwatch.a $(LDLIBS)
 
 bench: all $(LAB_TOOLS) $(B)/bench/snmp_rate
 	@tools/deps.sh bench

@@ -157,6 +157,8 @@ struct config {
 	char			*rrd_dir;	/* default /var/lib/nocwatch/rrd */
 	char			*layouts_dir;	/* default: installed rrd/ */
 	char			*rrdcached;	/* NULL, unix:/path, host:port */
+	double			 rrd_write_delay; /* ms a sample may be held */
+	size_t			 rrd_cache_max;	/* bytes held at most */
 	char			*control;	/* the control socket */
 	char			*trap_listen;	/* [ADDR:]PORT, or NULL */
 	char			**trap_communities;	/* "NAME [from ADDR]" */

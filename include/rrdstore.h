@@ -1,8 +1,9 @@
 /*
  * RRD storage: layouts read from the .layout files in rrd/, files created on the first
  * sample under a base directory with names no device string can escape,
- * updates queued by the event loop and written in batches by a worker
- * thread, directly or through rrdcached.  A sample not newer than the
+ * updates queued by the event loop and written behind, a file's samples
+ * together, by a writer thread (src/rrdstore_cache.c), directly or through
+ * rrdcached.  A sample not newer than the
  * last one of its file is dropped and counted, not an error.
  */
 #ifndef NOCWATCH_RRDSTORE_H
@@ -42,28 +43,54 @@ int	rrd_path(const char *base, const char *device, const char *metric,
 
 struct rrdstore;
 
+/* The cache's default bound: pending sample text, not counting files. */
+#define RRDSTORE_CACHE_MAX	(64UL * 1024 * 1024)
+
 struct rrdstore_stats {
 	unsigned long long	queued, written, dropped_old, errors, created;
 	unsigned long long	values;		/* data-source values written */
-	size_t			backlog;
+	unsigned long long	updates;	/* rrd_update calls (files written) */
+	size_t			backlog;	/* queued, not yet filed */
+	size_t			pending;	/* bytes of samples held */
+	size_t			cache_max;
+	double			delay;		/* s a sample may wait */
 };
 
-/* rrdcached: NULL, "unix:/path" or "host:port". */
+/*
+ * A writer thread with its cache; rrdcached: NULL, "unix:/path" or
+ * "host:port".  Until rrdstore_set_cache, samples are written within a
+ * second.
+ */
 struct rrdstore *rrdstore_new(const char *base, const char *rrdcached,
 	    char *err, size_t errlen);
 /*
+ * Hold each file's samples up to delay seconds (plus up to half again of
+ * jitter) and write them with one update; at most max_bytes held (0: the
+ * default).  Through rrdcached the delay is rrdcached's own (-w).
+ */
+void	rrdstore_set_cache(struct rrdstore *, double delay, size_t max_bytes);
+/*
  * Queue one sample (values in the layout's DS order; NAN is unknown).
- * Never blocks on disk; called from the event loop.
+ * Never blocks on disk and never wakes the writer; called from the loop.
  */
 void	rrdstore_update(struct rrdstore *, const char *device,
 	    const char *metric, const struct rrd_layout *, time_t t,
 	    const double *values);
-/* Wait until everything queued so far is written (and flushed in rrdcached). */
+/*
+ * Before reading a file (a graph, an export): write what is held for it
+ * (and FLUSH it in rrdcached).  Waits at most timeout_ms; -1 if it took
+ * longer (the read then shows what the file has).
+ */
+int	rrdstore_flush_file(struct rrdstore *, const char *device,
+	    const char *metric, int timeout_ms);
+/* Write everything queued and held so far, and wait for it. */
 void	rrdstore_flush(struct rrdstore *);
+/* The same without waiting (a reload). */
+void	rrdstore_flush_async(struct rrdstore *);
 void	rrdstore_stats(struct rrdstore *, struct rrdstore_stats *);
-/* Flush, stop the worker, free. */
+/* Flush, stop the writer, free. */
 void	rrdstore_free(struct rrdstore *);
-/* The last error the worker saw, for logs ("" if none). */
+/* The last error the writer saw, for logs ("" if none). */
 void	rrdstore_last_error(struct rrdstore *, char *buf, size_t len);
 
 #endif

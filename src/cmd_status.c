@@ -79,6 +79,13 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(rrd, "written")),
 	    json_integer_value(json_object_get(rrd, "backlog")),
 	    json_integer_value(json_object_get(rrd, "errors")));
+	printf("RRD cache: %.1f of %.0f MB held, written every %.0f s "
+	    "(%lld updates for %lld samples)\n",
+	    json_integer_value(json_object_get(rrd, "cache_bytes")) / 1048576.0,
+	    json_integer_value(json_object_get(rrd, "cache_max_bytes")) /
+	    1048576.0, json_real_value(json_object_get(rrd, "write_delay_s")),
+	    json_integer_value(json_object_get(rrd, "updates")),
+	    json_integer_value(json_object_get(rrd, "written")));
 	printf("incidents: %lld open, %lld notifications waiting\n",
 	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
 	    "open")), json_integer_value(json_object_get(json_object_get(d,

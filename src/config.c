@@ -372,6 +372,32 @@ object_rule(struct parser *p, const char *kw)
 	}
 }
 
+/* rrd-cache-max: a size in bytes with K, M or G, 1M..16G. */
+static void
+cache_size(struct parser *p, size_t *out)
+{
+	char *v = value(p, "a size (e.g. 64M)"), *end;
+	unsigned long long n;
+
+	if (v == NULL)
+		return;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (end != v && (*end == 'K' || *end == 'k'))
+		n <<= 10, end++;
+	else if (end != v && (*end == 'M' || *end == 'm'))
+		n <<= 20, end++;
+	else if (end != v && (*end == 'G' || *end == 'g'))
+		n <<= 30, end++;
+	if (end == v || *end != '\0' || errno != 0 || v[0] == '-' ||
+	    n < (1ULL << 20) || n > (16ULL << 30))
+		ERR(p, "rrd-cache-max: a size from 1M to 16G expected, not '%s'",
+		    v);
+	else
+		*out = (size_t)n;
+	free(v);
+}
+
 /* A daemon setting at the top level; -1 if kw is not one. */
 static int
 global_rule(struct parser *p, const char *kw)
@@ -384,6 +410,15 @@ global_rule(struct parser *p, const char *kw)
 	char *v, *from;
 	int i;
 
+	if (strcmp(kw, "rrd-write-delay") == 0) {
+		duration(p, "rrd-write-delay", 0, 3600 * 1000.0,
+		    &c->rrd_write_delay);
+		return 0;
+	}
+	if (strcmp(kw, "rrd-cache-max") == 0) {
+		cache_size(p, &c->rrd_cache_max);
+		return 0;
+	}
 	if (strcmp(kw, "trap-community") == 0) {
 		if ((v = value(p, "a community")) == NULL)
 			return 0;
@@ -568,6 +603,8 @@ config_load(const char *path)
 	p.defaults.retries = 2;
 	incident_defaults(&p.conf->inc);
 	p.conf->http_rate = 50;
+	p.conf->rrd_write_delay = 60000;
+	p.conf->rrd_cache_max = 64UL << 20;
 	if (src_push(&p, path, path, 0) == 0)
 		parse_top(&p);
 	while (p.depth >= 0)

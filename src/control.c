@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "incident.h"
 #include "log.h"
+#include "rrdstore.h"
 #include "unixsock.h"
 
 #define CONTROL_MAX_REQUEST	4096
@@ -45,7 +46,8 @@ control_written(struct bufferevent *bev, void *arg)
 /*
  * A command as one JSON line: {"cmd":"ack","id":N,"by":"NAME"},
  * {"cmd":"maintenance-add","scope":"site"|"device","name":..,"starts":MS,
- * "ends":MS,"reason":..} or {"cmd":"maintenance-remove","id":N}.
+ * "ends":MS,"reason":..}, {"cmd":"maintenance-remove","id":N} or
+ * {"cmd":"rrd-flush","device":..,"metric":..} (before a graph is drawn).
  */
 static char *
 control_command(struct daemon *d, const char *line)
@@ -59,7 +61,18 @@ control_command(struct daemon *d, const char *line)
 
 	if (req == NULL || cmd == NULL)
 		snprintf(err, sizeof(err), "a JSON command with \"cmd\" expected");
-	else if (d->inc == NULL)
+	else if (strcmp(cmd, "rrd-flush") == 0) {
+		const char *dev = json_string_value(json_object_get(req,
+		    "device")), *metric = json_string_value(json_object_get(req,
+		    "metric"));
+
+		if (dev == NULL || metric == NULL)
+			snprintf(err, sizeof(err), "device and metric expected");
+		else if (rrdstore_flush_file(d->rrd, dev, metric, 2000) == -1)
+			snprintf(err, sizeof(err), "the RRD writer is busy");
+		else
+			json_object_set_new(rep, "flushed", json_true());
+	} else if (d->inc == NULL)
 		snprintf(err, sizeof(err), "the incident engine is not running");
 	else if (strcmp(cmd, "ack") == 0) {
 		id = json_integer_value(json_object_get(req, "id"));

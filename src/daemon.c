@@ -196,6 +196,8 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	if ((d->rrd = rrdstore_new(conf->rrd_dir, conf->rrdcached, err,
 	    errlen)) == NULL)
 		return -1;
+	rrdstore_set_cache(d->rrd, conf->rrd_write_delay / 1000,
+	    conf->rrd_cache_max);
 	if (traps_open(d, err, errlen) == -1)
 		return -1;
 	if (control_open(d, conf->control, err, errlen) == -1)
@@ -232,6 +234,11 @@ daemon_reload(struct daemon *d)
 	carry_over(d->devs, d->ndevs, odevs, on);
 	incident_engine_reload(d->inc);
 	devices_free(odevs, on);
+	/* What the cache holds goes out now (without waiting), and the
+	 * new delay and bound apply from here. */
+	rrdstore_set_cache(d->rrd, nc->rrd_write_delay / 1000,
+	    nc->rrd_cache_max);
+	rrdstore_flush_async(d->rrd);
 	config_free(old);
 	log_info("reloaded: %zu sites, %zu devices, %zu links", nc->nsites,
 	    nc->ndevices, nc->nlinks);

@@ -510,6 +510,8 @@ get_metrics(struct httpd *h, struct evhttp_request *req, const char *dev,
 		return;
 	}
 	snprintf(start, sizeof(start), "-%lld", (long long)(sec / 1000));
+	/* What the write-behind cache holds for it first (bounded). */
+	rrdstore_flush_file(h->d->rrd, dev, metric, 2000);
 	argv[argc++] = "xport";
 	argv[argc++] = "--start";
 	argv[argc++] = start;
@@ -594,6 +596,7 @@ get_graph(struct httpd *h, struct evhttp_request *req, const char *dev,
 		reply_error(req, 400, "period: 1h, 6h, 1d, 7d, 1m or 1y");
 		return;
 	}
+	rrdstore_flush_file(h->d->rrd, dev, metric, 2000);
 	memset(&r, 0, sizeof(r));
 	snprintf(title, sizeof(title), "%.100s %.100s", dev, metric);
 	r.defs_dir = c->layouts_dir ? c->layouts_dir : NOCWATCH_DEFS_DIR;

@@ -1,52 +1,18 @@
 /*
- * The RRD writer.  The loop appends samples to a queue under a mutex; a
- * worker thread takes the whole queue at once, groups it by file and makes
- * one rrd_update per file (or one rrdcached UPDATE), creating files and
- * directories on first use.  The worker remembers each file's last
- * timestamp so that old samples are dropped before librrd sees them.
+ * RRD layouts (the .layout files of rrd/) and the file names derived from
+ * device and metric names.  The writer is src/rrdstore_cache.c.
  */
 #include <sys/stat.h>
-#include <sys/types.h>
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <rrd.h>
-#include <rrd_client.h>
 
 #include "rrdstore.h"
 #include "xmalloc.h"
-
-struct sample {
-	struct sample		*next;
-	char			 path[512];
-	const struct rrd_layout	*layout;	/* NULL once written */
-	size_t			 layout_nds;
-	time_t			 t;
-	char			 values[RRD_MAX_DS * 24 + 32];	/* "t:v:v" */
-};
-
-struct rrdstore {
-	char			 base[256];
-	char			*daemon;
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 work, idle;
-	struct sample		*head, *tail;
-	int			 busy, stop;
-	unsigned		 flush_req, flush_done;
-	unsigned long long	 seq_queued, seq_done;
-	struct rrdstore_stats	 st;
-	char			 last_error[1024];
-};
 
 static int
 layout_ds(struct rrd_layout *l, char *args, char *err, size_t errlen)
@@ -234,4 +200,3 @@ rrd_path(const char *base, const char *device, const char *metric,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-#include "rrdstore_worker.inc"

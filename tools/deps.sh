@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, only when missing.
-# Quiet when everything is present.  usage: tools/deps.sh build|lab|bench
+# Quiet when everything is present.  usage: tools/deps.sh build|lab|bench|fuzz ...
 set -eu
 
 build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
@@ -16,9 +16,11 @@ for group in "$@"; do
 	case "$group" in
 	build) want="$want $build" ;;
 	lab)	want="$want $lab"
-		# Node.js drives the browser tests (Playwright); Debian's when
-		# the machine has none of its own.
-		command -v node >/dev/null 2>&1 || want="$want nodejs npm" ;;
+		# Node.js and npm drive the browser tests (Playwright);
+		# Debian's where the machine has none of its own.  A machine
+		# may have node without npm (Debian's nodejs alone).
+		command -v node >/dev/null 2>&1 || want="$want nodejs"
+		command -v npm >/dev/null 2>&1 || want="$want npm" ;;
 	bench) want="$want $bench" ;;
 	fuzz) want="$want $fuzz" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
@@ -42,4 +44,7 @@ echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
+	echo "deps.sh: could not install:$missing" >&2
+	exit 1
+fi

@@ -282,6 +282,7 @@ estate_conf() {	# DIR
 # nocwatch: the demo estate (tests/lab/estate.sh)
 rrd-dir "$dir/rrd"
 layouts "$dir/layouts"
+rrd-write-delay ${ESTATE_RRD_DELAY:-60s}
 control-socket "$dir/nocwatchd.sock"
 state-db "$dir/nocwatch.db"
 http-listen "127.0.0.1:$ESTATE_PORT"
@@ -483,9 +484,18 @@ fault_flap() {	# SITE SECONDS [PERIOD]
 	half=$(awk -v p="${3:-2}" 'BEGIN { print p / 2 }')
 	while [ "$(date +%s)" -lt "$end" ]; do
 		estate_ip "s$k" link set up0 down; sleep "$half"
+		estate_repair_mark
 		estate_ip "s$k" link set up0 up; sleep "$half"
 	done
 	estate_routes
+}
+
+# The moment a fault that heals itself (flap, reboot) began its repair, for
+# the scenario judge (ESTATE_REPAIR_MARK names the file; the last one
+# written counts).
+estate_repair_mark() {
+	[ -n "${ESTATE_REPAIR_MARK:-}" ] && date +%s.%N >"$ESTATE_REPAIR_MARK"
+	return 0
 }
 
 # A router restarting: its agents stop, its links vanish (the neighbours'
@@ -502,6 +512,7 @@ fault_reboot() {	# NS SECONDS
 		elif [ "$5" = "$ns" ]; then estate_ip "$5" link del "$6"; fi
 	done < <(estate_links)
 	sleep "$secs"
+	estate_repair_mark
 	while read -r line; do
 		# shellcheck disable=SC2086
 		set -- $line

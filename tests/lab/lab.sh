@@ -30,10 +30,12 @@ lab_ns() { echo "$LAB_ID-$1"; }
 # Playwright's driver (playwright-core, no browser download: it drives
 # Debian's chromium) in $B/node, installed from the npm registry when
 # missing; prints the NODE_PATH to use, or nothing.
-LAB_PLAYWRIGHT=playwright-core@1.64.1
+# 1.61 is the last release that runs on Node.js 18, Debian bookworm's own.
+LAB_PLAYWRIGHT=playwright-core@1.61.1
 lab_playwright() {
 	local dir=$PWD/${B:-build}/node
-	if [ ! -f "$dir/node_modules/playwright-core/package.json" ]; then
+	if ! grep -qs "\"version\": \"${LAB_PLAYWRIGHT#*@}\"" \
+	    "$dir/node_modules/playwright-core/package.json"; then
 		mkdir -p "$dir"
 		npm install --prefix "$dir" --no-save --no-package-lock --no-audit \
 		    --no-fund --loglevel=error "$LAB_PLAYWRIGHT" >"$dir/npm.log" 2>&1

@@ -3,7 +3,7 @@
 
 usage: judge.py ready|final SCENARIO WATCHLOG FACTS.json [TABLEROW]
 
-FACTS holds: name, start (epoch s), faults ([{t, end, verb, args}]),
+FACTS holds: name, start (epoch s), faults ([{t, end, repair, verb, args}]),
 baseline (the highest incident id before the scenario), devices
 ([{name, site}]), late_before/late_after, log (daemon log lines of the
 scenario), maintenance ([...] from `nocwatch maintenance list --json`),
@@ -178,7 +178,10 @@ ids = sorted(touched_ids())
 used = set()
 row = {"detect": [], "resolve": []}
 fault0 = faults[0]["t"] if faults else start
-last_end = faults[-1]["end"] if faults else start
+# The repair began when the last fault's command started (restore, mains,
+# back), or when a fault that heals itself (flap, reboot) began to: a
+# resolution is measured from then, and one before it is false.
+repair = faults[-1].get("repair", faults[-1]["t"]) if faults else start
 all_ready = True
 
 for e in exps:
@@ -230,7 +233,7 @@ for e in exps:
                 "detected within %ss" % a["detect"][1],
                 "took %s s" % ("%.1f" % d if d is not None else "forever"))
         if "resolve" in a:
-            r = h["resolved"] - last_end if h["resolved"] else None
+            r = h["resolved"] - repair if h["resolved"] else None
             row["resolve"].append(r)
             if r is None:
                 all_ready = False

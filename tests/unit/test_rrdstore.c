@@ -1,7 +1,10 @@
 /*
  * The RRD store on real RRD files: layouts, safe names, files created on
  * the first sample with the layout's data sources and RRAs, values read
- * back, old samples dropped, symlinks refused, and a graph rendered.
+ * back, old samples dropped, symlinks refused, and a graph rendered;
+ * the write-behind cache: samples held for the delay and then written
+ * with one update per file, written at once for a reader, when the cache
+ * is over its bound, and when the store is closed.
  * With $NOCWATCH_TEST_RRDCACHED set, the same goes through rrdcached.
  */
 #include <sys/stat.h>
@@ -168,6 +171,63 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 	rrdstore_free(s);
 }
 
+static time_t
+file_last(const char *base, const char *dev, const char *metric)
+{
+	char file[700];
+
+	rrd_path(base, dev, metric, file, sizeof(file));
+	return rrd_last_r(file);
+}
+
+static void
+test_cache(const struct rrd_layout *ls, size_t n)
+{
+	const struct rrd_layout *icmp = rrd_layout_find(ls, n, "icmp");
+	struct rrdstore_stats st;
+	struct rrdstore *s;
+	char err[512], base[600];
+	time_t t0 = (time(NULL) / 60) * 60 - 7200, created;
+	double v[4] = { 1, 1, 2, 0 };
+	int j;
+
+	snprintf(base, sizeof(base), "%s/cache", dir);
+	if ((s = rrdstore_new(base, NULL, err, sizeof(err))) == NULL) {
+		CHECK(0, "cache: store opens");
+		return;
+	}
+	rrdstore_set_cache(s, 3600, 0);
+	for (j = 0; j < 30; j++)
+		rrdstore_update(s, "held", "icmp", icmp, t0 + 60 * j, v);
+	sleep(2);	/* two writer ticks */
+	rrdstore_stats(s, &st);
+	created = file_last(base, "held", "icmp");
+	CHECK(st.created == 1 && created == t0 - 1 && st.written == 0,
+	    "cache: the file is made, its samples held for the delay");
+	CHECK(st.pending >= 30 * 10 && st.backlog == 0 && st.delay == 3600,
+	    "cache: the held samples are counted (bytes)");
+	CHECK(rrdstore_flush_file(s, "held", "icmp", 5000) == 0 &&
+	    file_last(base, "held", "icmp") == t0 + 60 * 29,
+	    "cache: a reader's flush writes that file at once");
+	rrdstore_stats(s, &st);
+	CHECK(st.written == 30 && st.updates == 1 && st.pending == 0,
+	    "cache: 30 samples in one update");
+
+	rrdstore_set_cache(s, 3600, 200);	/* bytes: a few samples */
+	for (j = 30; j < 60; j++)
+		rrdstore_update(s, "bounded", "icmp", icmp, t0 + 60 * j, v);
+	sleep(2);
+	CHECK(file_last(base, "bounded", "icmp") == t0 + 60 * 59,
+	    "cache: over its bound, the cache is written out");
+
+	rrdstore_set_cache(s, 3600, 0);
+	for (j = 0; j < 10; j++)
+		rrdstore_update(s, "closing", "icmp", icmp, t0 + 60 * j, v);
+	rrdstore_free(s);
+	CHECK(file_last(base, "closing", "icmp") == t0 + 60 * 9,
+	    "cache: closing the store writes what it held");
+}
+
 int
 main(void)
 {
@@ -181,6 +241,8 @@ main(void)
 	if (daemon == NULL)
 		test_names();
 	test_store(ls, n, daemon);
+	if (daemon == NULL)
+		test_cache(ls, n);
 	free(ls);
 	if (getenv("NOCWATCH_TEST_KEEP") == NULL) {
 		char cmd[100];
