@@ -246,6 +246,12 @@ test_incident_settings(void)
 	    "api-read-open value");
 	bad("http-rate-limit lots\n", 3, "http-rate-limit",
 	    "http-rate-limit needs a number");
+	bad("rrd-write-delay 2h\n", 3, "rrd-write-delay",
+	    "rrd-write-delay over an hour is refused");
+	bad("rrd-cache-max 12Q\n", 3, "from 1M to 16G",
+	    "rrd-cache-max needs a size");
+	bad("rrd-cache-max 100K\n", 3, "from 1M to 16G",
+	    "rrd-cache-max below 1M is refused");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\n"
 	    "link \"f\" { rx-power \"1.3.6.1.2.1.1.3.0\" from \"r\" interface "
 	    "\"a\" to \"r\" interface \"b\" }\n", 4, "goes after 'from' or 'to'",
@@ -262,6 +268,8 @@ test_incident_settings(void)
 	    "sla P1 { respond 5m resolve 1h }\n"
 	    "http-listen \"127.0.0.1:8081\"\n"
 	    "http-rate-limit 200\n"
+	    "rrd-write-delay 90s\n"
+	    "rrd-cache-max 2G\n"
 	    "api-token read \"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" name \"wall\"\n"
 	    "api-read-open localhost\n"
 	    "notify webhook \"https://desk.example/hook\" { token \"t0k\" "
@@ -281,6 +289,8 @@ test_incident_settings(void)
 	    c->tokens[0].sha256[0] == 0x9f && c->tokens[0].sha256[31] == 0x08 &&
 	    c->read_open_local == 1, "api settings: listen, hashed token");
 	CHECK(c->http_rate == 200, "http-rate-limit");
+	CHECK(c->rrd_write_delay == 90000 && c->rrd_cache_max == (2ULL << 30),
+	    "rrd-write-delay and rrd-cache-max");
 	CHECK(c->inc.correlation_ms == 2000 && c->inc.hold_down_ms == 10000 &&
 	    c->inc.reopen_ms == 300000 && c->inc.flap_high == 40 &&
 	    c->inc.flap_low == 20 && c->inc.wifi_ap_down_pct == 25 &&
