@@ -15,5 +15,13 @@ char	*str_escape(char *dst, size_t dstlen, const void *src, size_t srclen);
  * dst; returns the decoded length, or -1 on a bad escape or overflow.
  */
 long	str_unescape(char *dst, size_t dstlen, const char *src);
+/*
+ * Copy a label (a name, an ack's "by") into a fixed buffer as valid UTF-8:
+ * cut only between characters, an invalid byte becomes '?', a control
+ * character a space.  Always NUL-terminated; returns dst.
+ */
+char	*str_utf8_copy(char *dst, size_t dstlen, const char *src);
+/* Bytes of the UTF-8 character at s (1..4), or 0 if it is not valid. */
+size_t	 str_utf8_len(const unsigned char *s);
 
 #endif

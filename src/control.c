@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "escape.h"
 #include "incident.h"
 #include "log.h"
 #include "rrdstore.h"
@@ -98,8 +99,12 @@ control_command(struct daemon *d, const char *line)
 			json_object_set_new(rep, "removed", json_integer(id));
 	} else
 		snprintf(err, sizeof(err), "unknown command");
-	if (err[0] != '\0')
-		json_object_set_new(rep, "error", json_string(err));
+	if (err[0] != '\0') {
+		char text[sizeof(err)];
+
+		json_object_set_new(rep, "error", json_string(str_utf8_copy(text,
+		    sizeof(text), err)));
+	}
 	out = json_dumps(rep, JSON_COMPACT);
 	json_decref(rep);
 	json_decref(req);

@@ -80,3 +80,57 @@ str_unescape(char *dst, size_t dstlen, const char *src)
 	dst[o] = '\0';
 	return (long)o;
 }
+
+size_t
+str_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong, surrogates, past U+10FFFF */
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+char *
+str_utf8_copy(char *dst, size_t dstlen, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)(src ? src : "");
+	size_t o = 0, n;
+
+	if (dstlen == 0)
+		return dst;
+	while (*p != '\0') {
+		n = str_utf8_len(p);
+		if (o + (n ? n : 1) >= dstlen)
+			break;
+		if (n == 0) {
+			dst[o++] = '?';
+			p++;
+		} else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+			dst[o++] = ' ';
+			p++;
+		} else {
+			memcpy(dst + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}

@@ -49,6 +49,7 @@
 #include "incident.h"
 #include "log.h"
 #include "parse.h"
+#include "escape.h"
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "store.h"
@@ -140,9 +141,18 @@ reply(struct evhttp_request *req, int code, const char *type,
 static void
 reply_json(struct evhttp_request *req, int code, json_t *j)
 {
-	struct evbuffer *b = evbuffer_new();
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct evbuffer *b;
+	char *s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) :
+	    NULL;
 
+	if (s == NULL) {	/* never NULL to strlen: a plain 500 */
+		json_decref(j);
+		s = strdup("{\"error\":\"internal error\",\"status\":500}");
+		code = 500;
+		if (s == NULL)
+			return;
+	}
+	b = evbuffer_new();
 	evbuffer_add(b, s, strlen(s));
 	evbuffer_add(b, "\n", 1);
 	reply(req, code, "application/json; charset=utf-8", b);
@@ -157,7 +167,12 @@ reply_error(struct evhttp_request *req, int code, const char *msg)
 	if (code == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer realm=\"nocwatch\"");
-	reply_json(req, code, json_pack("{s:s, s:i}", "error", msg, "status",
+	char text[512];
+
+	/* A message may quote a client's bytes, cut anywhere: valid UTF-8
+	 * only, or jansson returns nothing. */
+	str_utf8_copy(text, sizeof(text), msg);
+	reply_json(req, code, json_pack("{s:s, s:i}", "error", text, "status",
 	    code));
 }
 

@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "escape.h"
 #include "incident.h"
 #include "log.h"
 #include "notify.h"

@@ -36,7 +36,7 @@ log_getverbose(void)
 static void
 log_vwrite(int pri, const char *fmt, va_list ap, int add_errno)
 {
-	char msg[1024];
+	char msg[1024], *p;
 	int saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -44,6 +44,10 @@ log_vwrite(int pri, const char *fmt, va_list ap, int add_errno)
 		size_t n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
+	/* A device string or a client's text cannot forge a log line. */
+	for (p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (log_stderr)
 		fprintf(stderr, "%s: %s\n", log_prog, msg);
 	else

@@ -17,6 +17,7 @@
 
 #include "incident.h"
 #include "log.h"
+#include "escape.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -405,20 +406,20 @@ row_incident(sqlite3_stmt *s, struct incident *in)
 	    3));
 
 	in->id = sqlite3_column_int64(s, 0);
-	snprintf(in->key, sizeof(in->key), "%s", col_text(s, 1));
+	str_utf8_copy(in->key, sizeof(in->key), col_text(s, 1));
 	in->cause = c >= 0 ? (enum inc_cause)c : CAUSE_DEVICE_DOWN;
 	in->sit = sit >= 0 ? (enum situation)sit : SIT_DEVICE_DOWN;
 	in->priority = sqlite3_column_int(s, 4);
 	in->state = strcmp(st, "open") == 0 ? INC_OPEN : strcmp(st,
 	    "acknowledged") == 0 ? INC_ACKNOWLEDGED : INC_RESOLVED;
-	snprintf(in->title, sizeof(in->title), "%s", col_text(s, 6));
+	str_utf8_copy(in->title, sizeof(in->title), col_text(s, 6));
 	strset_from_json(&in->sites, col_text(s, 7));
 	strset_from_json(&in->devices, col_text(s, 8));
 	in->flapping = sqlite3_column_int(s, 9);
 	in->started_at = col_ms(s, 10);
 	in->opened_at = col_ms(s, 11);
 	in->acked_at = col_ms(s, 12);
-	snprintf(in->ack_by, sizeof(in->ack_by), "%s", col_text(s, 13));
+	str_utf8_copy(in->ack_by, sizeof(in->ack_by), col_text(s, 13));
 	in->recovered_at = col_ms(s, 14);
 	in->resolved_at = col_ms(s, 15);
 	in->respond_by = col_ms(s, 16);
@@ -481,9 +482,9 @@ store_outbox_due(struct store *st, const char *channel, double now,
 
 		r->id = sqlite3_column_int64(s, 0);
 		r->incident = sqlite3_column_int64(s, 1);
-		snprintf(r->channel, sizeof(r->channel), "%s", col_text(s, 2));
-		snprintf(r->event, sizeof(r->event), "%s", col_text(s, 3));
-		snprintf(r->idem_key, sizeof(r->idem_key), "%s", col_text(s, 4));
+		str_utf8_copy(r->channel, sizeof(r->channel), col_text(s, 2));
+		str_utf8_copy(r->event, sizeof(r->event), col_text(s, 3));
+		str_utf8_copy(r->idem_key, sizeof(r->idem_key), col_text(s, 4));
 		r->body = xstrdup(col_text(s, 5));
 		r->attempts = sqlite3_column_int(s, 6);
 	}
@@ -595,8 +596,8 @@ store_maint_active(struct store *st, long long now, struct maint_row **rows)
 		*rows = xreallocarray(*rows, n + 1, sizeof(**rows));
 		r = &(*rows)[n++];
 		r->id = sqlite3_column_int64(s, 0);
-		snprintf(r->scope, sizeof(r->scope), "%s", col_text(s, 1));
-		snprintf(r->name, sizeof(r->name), "%s", col_text(s, 2));
+		str_utf8_copy(r->scope, sizeof(r->scope), col_text(s, 1));
+		str_utf8_copy(r->name, sizeof(r->name), col_text(s, 2));
 		r->starts = sqlite3_column_int64(s, 3);
 		r->ends = sqlite3_column_int64(s, 4);
 	}

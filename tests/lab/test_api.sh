@@ -157,6 +157,10 @@ expect_match "  with nothing to say which: 400" '^400 ' \
     "$(hc "${W[@]}" -X DELETE "http://$A/api/v1/maintenance")"
 expect_match "a bad maintenance body: 400" '^400 ' \
     "$(hc "${W[@]}" -X POST -d '{"scope":"site"}' "http://$A/api/v1/maintenance")"
+e40=$(python3 -c 'print("\u00e9" * 40)')
+expect_match "maintenance of a site named 40 x é: a clean 400 in JSON" '^400 application/json.*"error"' \
+    "$(hc "${W[@]}" -X POST -d '{"scope":"site","name":"'"$e40"'","duration":"1h"}' "http://$A/api/v1/maintenance" | tr '\n' ' ')"
+expect_match "  the daemon still answers" '^200 ' "$(hc "${R[@]}" "http://$A/api/v1/health")"
 
 # --- limits and headers ---------------------------------------------------------
 hdrs=()
@@ -270,9 +274,16 @@ expect_match "ack without a token: 401" '^401 ' \
     "$(hc -X POST "http://$A/api/v1/incidents/$id/ack")"
 expect_match "ack with the read token: 403" '^403 ' \
     "$(hc "${R[@]}" -X POST "http://$A/api/v1/incidents/$id/ack")"
-out=$(hc "${W[@]}" -X POST -d '{"by":"alice"}' "http://$A/api/v1/incidents/$id/ack")
-expect_match "ack with the write token: 200, acknowledged by alice" \
-    '^200 .*"state": ?"acknowledged".*"acknowledged_by": ?"alice"' "$(printf '%s' "$out" | tr '\n' ' ')"
+# "by" with a newline and 40 x "é" (80 bytes): cut on a character, the
+# newline a space (it once crashed the daemon, then every later start).
+e40=$(python3 -c 'print("\u00e9" * 40)')
+out=$(hc "${W[@]}" -X POST -d '{"by":"alice\n'"$e40"'"}' "http://$A/api/v1/incidents/$id/ack")
+expect_match "ack with the write token: 200, acknowledged" \
+    '^200 .*"state": ?"acknowledged"' "$(printf '%s' "$out" | tr '\n' ' ')"
+by=$(printf '%s' "$out" | tail -n +2 | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["acknowledged_by"]))')
+expect_match "  by alice: the newline a space, 40 x é cut on a character (28 fit)" \
+    "^'alice $(python3 -c 'print("\u00e9" * 28)')'\$" "$by"
+expect_match "  the daemon still answers" '^200 ' "$(hc "${R[@]}" "http://$A/api/v1/health")"
 expect_match "a second ack: 409" '^409 ' \
     "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/$id/ack")"
 expect_match "an ack of an incident there is not: 404" '^404 ' \

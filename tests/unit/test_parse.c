@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "escape.h"
 #include "parse.h"
 #include "targets.h"
@@ -114,6 +116,32 @@ test_escape(void)
 }
 
 static void
+test_utf8_copy(void)
+{
+	char out[64], e40[81];
+	json_t *j = NULL;
+	int i;
+
+	for (i = 0; i < 40; i++)
+		memcpy(e40 + 2 * i, "\xc3\xa9", 2);	/* 40 x "é", 80 bytes */
+	e40[80] = '\0';
+	str_utf8_copy(out, sizeof(out), e40);
+	CHECK(strlen(out) == 62 && (j = json_string(out)) != NULL,
+	    "utf8 copy: 40 x e-acute cut at 63 bytes on a character (31 of them)");
+	json_decref(j);
+	str_utf8_copy(out, sizeof(out), "al\nice\x1b[2J");
+	CHECK(strcmp(out, "al ice [2J") == 0,
+	    "utf8 copy: control characters become spaces (no forged log line)");
+	str_utf8_copy(out, sizeof(out), "a\xff\xc3" "b\xed\xa0\x80\xf4\x90\x80\x80" "c");
+	j = json_string(out);
+	CHECK(strcmp(out, "a??b???????c") == 0 && j != NULL,
+	    "utf8 copy: invalid, surrogate and out-of-range bytes become '?'");
+	json_decref(j);
+	str_utf8_copy(out, 3, "\xe2\x82\xac");	/* the euro sign needs 3 + NUL */
+	CHECK(out[0] == '\0', "utf8 copy: a character that does not fit is left out");
+}
+
+static void
 test_targets(void)
 {
 	char path[] = "/tmp/nocwatch-targets.XXXXXX", err[256];
@@ -144,6 +172,7 @@ main(void)
 	test_hostport();
 	test_thresholds();
 	test_escape();
+	test_utf8_copy();
 	test_targets();
 	return unit_done();
 }
