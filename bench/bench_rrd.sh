@@ -7,6 +7,7 @@
 # the IF-MIB HC octet counters of its two interfaces and sysUpTime.0, into
 # RRD files.  Each daemon runs WARM s (30) and is then measured for RUN s
 # (240, twice collectd's cache time, so that each writes its files twice).
+# PERF=1 also records where nocwatchd's time goes (perf, 60 s).
 # Values stored are counted the same way for every run: non-empty values
 # in a sample of its RRD files over the window, after it stopped (so what
 # its cache held is on disk), scaled to all files.
@@ -138,6 +139,11 @@ measure() {	# NAME HELPER-PID-PATTERN CMD...
 	local c0 h0=0 t0 c1 h1=0 t1 rss
 	c0=$(cpu_of "$pid"); [ -n "$hpid" ] && h0=$(cpu_of "$hpid")
 	t0=$(date +%s)
+	# PERF=1: where nocwatchd's time goes, 60 s of the window.
+	if [ "${PERF:-0}" = 1 ] && [ "$name" = nocwatchd ] && command -v perf >/dev/null; then
+		perf record -q -e cpu-clock -F 499 -g -p "$pid" -o "$LAB_DIR/perf.data" \
+		    -- sleep 60 >/dev/null 2>&1 &
+	fi
 	sleep "$RUN"
 	c1=$(cpu_of "$pid"); [ -n "$hpid" ] && h1=$(cpu_of "$hpid")
 	t1=$(date +%s)
@@ -185,3 +191,8 @@ row "collectd (CacheTimeout 120)" "$ccpu" "$crss" "$cval" "$cfiles" "$clate"
 awk -v a="$ncpu" -v av="$nval" -v c="$ccpu" -v cv="$cval" 'BEGIN {
     if (av && cv && c) printf "nocwatchd / collectd CPU per value: %.2fx\n", (a / av) / (c / cv) }'
 echo "nocwatchd: $nupd RRD updates (files written) in its run, worst event-loop lag $nlag ms"
+if [ -f "$LAB_DIR/perf.data" ]; then
+	echo "nocwatchd's time by function (perf, cpu-clock, 60 s; self time):"
+	perf report -i "$LAB_DIR/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null |
+	    grep -E '^ +[0-9.]+%' | head -n 15
+fi

@@ -485,7 +485,10 @@ fault_flap() {	# SITE SECONDS [PERIOD]
 	while [ "$(date +%s)" -lt "$end" ]; do
 		estate_ip "s$k" link set up0 down; sleep "$half"
 		estate_repair_mark
-		estate_ip "s$k" link set up0 up; sleep "$half"
+		# Up again with its routes (setting the end down deleted
+		# them), so the site answers between the cuts: a real flap,
+		# not one long outage.
+		estate_ip "s$k" link set up0 up; estate_routes; sleep "$half"
 	done
 	estate_routes
 }
