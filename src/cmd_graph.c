@@ -16,9 +16,6 @@
 #ifndef NOCWATCH_RRD_DIR
 #define NOCWATCH_RRD_DIR	"/var/lib/nocwatch/rrd"
 #endif
-#ifndef NOCWATCH_CONTROL_SOCK
-#define NOCWATCH_CONTROL_SOCK	"/run/nocwatch/nocwatchd.sock"
-#endif
 #ifndef NOCWATCH_DEFS_DIR
 #define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
 #endif

@@ -25,7 +25,6 @@
 #include "xmalloc.h"
 
 #define DEFAULT_DB	"/var/lib/nocwatch/nocwatch.db"
-#define DEFAULT_SOCK	"/run/nocwatch/nocwatchd.sock"
 
 struct where {
 	const char	*db;
@@ -46,7 +45,7 @@ static const char incidents_usage[] =
 "       nocwatch report [--from TIME] [--until TIME] [--json]\n"
 "                 [--db FILE | -f CONFIG]   (the last 30 days by default)\n"
 "  --db FILE       the incident store (default " DEFAULT_DB ")\n"
-"  --socket PATH   the daemon's control socket (default " DEFAULT_SOCK ")\n"
+"  --socket PATH   the daemon's control socket (default " NOCWATCH_CONTROL_SOCK ")\n"
 "  -f CONFIG       take both from nocwatchd's configuration\n"
 "  TIME            2026-11-24T18:00:00Z (UTC) or seconds since the epoch\n";
 
@@ -400,8 +399,8 @@ send_cmd(struct opts *o, json_t *req)
 	int rc = 0;
 
 	json_decref(req);
-	ans = control_request(o->w.sock ? o->w.sock : DEFAULT_SOCK, line, err,
-	    sizeof(err));
+	ans = control_request(o->w.sock ? o->w.sock : NOCWATCH_CONTROL_SOCK,
+	    line, err, sizeof(err));
 	free(line);
 	if (ans == NULL) {
 		fprintf(stderr, "nocwatch: %s\n", err);

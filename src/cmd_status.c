@@ -18,7 +18,7 @@
 
 static const char status_usage[] =
 "usage: nocwatch status [--socket PATH] [--json]\n"
-"  --socket PATH  the daemon's control socket (default /run/nocwatch/nocwatchd.sock)\n"
+"  --socket PATH  the daemon's control socket (default " NOCWATCH_CONTROL_SOCK ")\n"
 "  --json         the daemon's status document as it is\n";
 
 char *
@@ -141,7 +141,7 @@ cmd_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = "/run/nocwatch/nocwatchd.sock";
+	const char *path = NOCWATCH_CONTROL_SOCK;
 	char err[300], *doc;
 	json_error_t je;
 	json_t *o;

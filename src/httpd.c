@@ -44,12 +44,12 @@
 #include <rrd.h>
 
 #include "daemon.h"
+#include "escape.h"
 #include "graph.h"
 #include "httpd.h"
 #include "incident.h"
 #include "log.h"
 #include "parse.h"
-#include "escape.h"
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "store.h"
@@ -164,11 +164,11 @@ reply_json(struct evhttp_request *req, int code, json_t *j)
 static void
 reply_error(struct evhttp_request *req, int code, const char *msg)
 {
+	char text[512];
+
 	if (code == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer realm=\"nocwatch\"");
-	char text[512];
-
 	/* A message may quote a client's bytes, cut anywhere: valid UTF-8
 	 * only, or jansson returns nothing. */
 	str_utf8_copy(text, sizeof(text), msg);

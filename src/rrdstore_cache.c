@@ -209,20 +209,20 @@ file_open(struct rrdstore *s, const struct sample *x)
 	return f;
 }
 
-/* File one queued sample under its RRD file; 1 if kept, 0 if dropped. */
-static int
+/* File one queued sample under its RRD file (or drop it, counted). */
+static void
 file_add(struct rrdstore *s, struct sample *x, double now)
 {
 	struct rrd_file *f = file_open(s, x);
 	size_t n;
 
 	if (f == NULL)
-		return 0;
+		return;
 	if (x->t <= f->last) {
 		pthread_mutex_lock(&s->mu);
 		s->st.dropped_old++;
 		pthread_mutex_unlock(&s->mu);
-		return 0;
+		return;
 	}
 	n = strlen(x->values) + 1;
 	if (f->len + n > f->cap) {
@@ -239,7 +239,6 @@ file_add(struct rrdstore *s, struct sample *x, double now)
 		f->due = now + s->wdelay * (1.0 + (s->rnd >> 16) % 1000 / 2000.0);
 	}
 	f->last = x->t;
-	return 1;
 }
 
 /* Write a file's pending samples with one update, oldest first. */
@@ -384,7 +383,7 @@ writer_main(void *arg)
 	struct sample *batch, *x, *next;
 	char *want[MAX_FILE_REQS];
 	unsigned flushes, files;
-	unsigned long long n, kept;
+	unsigned long long n;
 	size_t nwant;
 	double now;
 	unsigned gen;
@@ -411,9 +410,9 @@ writer_main(void *arg)
 			s->writer_gen = gen;
 			files_clamp_due(s, now);
 		}
-		for (n = 0, kept = 0, x = batch; x != NULL; x = next, n++) {
+		for (n = 0, x = batch; x != NULL; x = next, n++) {
 			next = x->next;
-			kept += (unsigned long long)file_add(s, x, now);
+			file_add(s, x, now);
 			free(x);
 		}
 		files_write_wanted(s, want, nwant);

@@ -15,9 +15,9 @@
 
 #include <sqlite3.h>
 
+#include "escape.h"
 #include "incident.h"
 #include "log.h"
-#include "escape.h"
 #include "store.h"
 #include "xmalloc.h"
 
