@@ -13,6 +13,7 @@
 # incident engine has open incidents while the API is driven with ab.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lab/lab.sh
+. bench/farm.sh
 lab_init || exit 1
 N=${N:-10000}
 CYCLES=${CYCLES:-3}
@@ -20,24 +21,11 @@ INTERVAL=${INTERVAL:-60}
 RUN=$((CYCLES * INTERVAL + 10))
 DEAD=${DEAD:-5}
 
-lab_host mon; lab_host farm
-lab_link mon m0 198.51.100.1/30 farm f0 198.51.100.2/30
-lab_route mon 198.18.0.0/15 198.51.100.2
-python3 - "$N" >"$LAB_DIR/hosts" <<'PY'
-import sys
-for i in range(1, int(sys.argv[1]) + 1):
-    print("198.18.%d.%d" % (i // 250, i % 250 + 1))
-PY
+farm_hosts "$N" >"$LAB_DIR/hosts"
 # Every (N / DEAD)th device, from the 50th, is left without its address.
 awk -v n="$N" -v k="$DEAD" 'BEGIN { s = k ? int(n / k) : n + 1 }
-    { if (k && NR % s == 50 % s) next; print "addr add " $1 "/32 dev lo" }' \
-    "$LAB_DIR/hosts" >"$LAB_DIR/batch"
-lab_exec farm ip -batch "$LAB_DIR/batch"
-echo "rocommunity public" >"$LAB_DIR/snmpd.conf"
-mkdir -p "$LAB_DIR/s"
-SNMP_PERSISTENT_DIR="$LAB_DIR/s" lab_bg farm snmpd -f -Lf /dev/null -C \
-    -c "$LAB_DIR/snmpd.conf" -M /nonexistent -m '' -p "$LAB_DIR/s/pid" udp:0.0.0.0:161
-lab_wait_snmp mon 198.18.0.2 || { echo "snmpd did not start"; exit 1; }
+    { if (k && NR % s == 50 % s) next; print }' "$LAB_DIR/hosts" >"$LAB_DIR/live"
+farm_up "$LAB_DIR/live" || exit 1
 
 # Ten IF-MIB values of interface 1 (lo) on every device.
 OIDS="ifHCInOctets.1 ifHCOutOctets.1 ifInErrors.1 ifOutErrors.1 ifOperStatus.1
@@ -64,21 +52,7 @@ done
 } >"$LAB_DIR/nocwatch.conf"
 
 {
-	echo "FQDNLookup false"
-	echo "Interval $INTERVAL"
-	echo "BaseDir \"$LAB_DIR/cd\""
-	echo "PIDFile \"$LAB_DIR/cd/collectd.pid\""
-	echo "PluginDir \"/usr/lib/collectd\""
-	echo "TypesDB \"/usr/share/collectd/types.db\""
-	echo "ReadThreads 5"
-	echo "LoadPlugin logfile"
-	echo "<Plugin logfile>"
-	echo "  LogLevel warning"
-	echo "  File \"$LAB_DIR/collectd.log\""
-	echo "</Plugin>"
-	echo "LoadPlugin ping"
-	echo "LoadPlugin snmp"
-	echo "LoadPlugin rrdtool"
+	farm_collectd_head "$INTERVAL"
 	echo "<Plugin rrdtool>"
 	echo "  DataDir \"$LAB_DIR/cd-rrd\""
 	echo "  RRARows 100"

@@ -13,27 +13,15 @@
 # its cache held is on disk), scaled to all files.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lab/lab.sh
+. bench/farm.sh
 lab_init || exit 1
 N=${N:-1000}
 INTERVAL=${INTERVAL:-10}
 WARM=${WARM:-30}
 RUN=${RUN:-240}
 
-lab_host mon; lab_host farm
-lab_link mon m0 198.51.100.1/30 farm f0 198.51.100.2/30
-lab_route mon 198.18.0.0/15 198.51.100.2
-python3 - "$N" >"$LAB_DIR/hosts" <<'PY'
-import sys
-for i in range(1, int(sys.argv[1]) + 1):
-    print("198.18.%d.%d" % (i // 250, i % 250 + 1))
-PY
-awk '{ print "addr add " $1 "/32 dev lo" }' "$LAB_DIR/hosts" >"$LAB_DIR/batch"
-lab_exec farm ip -batch "$LAB_DIR/batch"
-echo "rocommunity public" >"$LAB_DIR/snmpd.conf"
-mkdir -p "$LAB_DIR/s"
-SNMP_PERSISTENT_DIR="$LAB_DIR/s" lab_bg farm snmpd -f -Lf /dev/null -C \
-    -c "$LAB_DIR/snmpd.conf" -M /nonexistent -m '' -p "$LAB_DIR/s/pid" udp:0.0.0.0:161
-lab_wait_snmp mon 198.18.0.2 || { echo "snmpd did not start"; exit 1; }
+farm_hosts "$N" >"$LAB_DIR/hosts"
+farm_up "$LAB_DIR/hosts" || exit 1
 # The agent's two interfaces (lo and the link), by their indexes.
 read -r if1 if2 < <(lab_exec mon snmpwalk -v2c -c public -On 198.18.0.2 \
     .1.3.6.1.2.1.2.2.1.1 | awk -F': ' '{ printf "%s ", $2 }')
@@ -66,21 +54,7 @@ nw_conf "$LAB_DIR/nw-rrd" >"$LAB_DIR/nocwatch.conf"
 nw_conf "$LAB_DIR/nc-rrd" "unix:$LAB_DIR/rrdcached.sock" >"$LAB_DIR/nocwatch-c.conf"
 
 {
-	echo "FQDNLookup false"
-	echo "Interval $INTERVAL"
-	echo "BaseDir \"$LAB_DIR/cd\""
-	echo "PIDFile \"$LAB_DIR/cd/collectd.pid\""
-	echo "PluginDir \"/usr/lib/collectd\""
-	echo "TypesDB \"/usr/share/collectd/types.db\""
-	echo "ReadThreads 5"
-	echo "LoadPlugin logfile"
-	echo "<Plugin logfile>"
-	echo "  LogLevel warning"
-	echo "  File \"$LAB_DIR/collectd.log\""
-	echo "</Plugin>"
-	echo "LoadPlugin ping"
-	echo "LoadPlugin snmp"
-	echo "LoadPlugin rrdtool"
+	farm_collectd_head "$INTERVAL"
 	echo "<Plugin rrdtool>"
 	echo "  DataDir \"$LAB_DIR/cd-rrd\""
 	echo "  CacheTimeout 120"

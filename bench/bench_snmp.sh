@@ -5,25 +5,13 @@
 # snmpget run per agent, as scripts and check_snmp do, in one run.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lab/lab.sh
+. bench/farm.sh
 lab_init || exit 1
 N=${N:-2000}
 SECS=${SECS:-10}
 
-lab_host mon; lab_host farm
-lab_link mon m0 198.51.100.1/30 farm f0 198.51.100.2/30
-lab_route mon 198.18.0.0/15 198.51.100.2
-python3 - "$N" >"$LAB_DIR/agents" <<'PY'
-import sys
-for i in range(1, int(sys.argv[1]) + 1):
-    print("198.18.%d.%d" % (i // 250, i % 250 + 1))
-PY
-sed 's|^|addr add |; s|$|/32 dev lo|' "$LAB_DIR/agents" >"$LAB_DIR/batch"
-lab_exec farm ip -batch "$LAB_DIR/batch"
-echo "rocommunity public" >"$LAB_DIR/snmpd.conf"
-mkdir -p "$LAB_DIR/s"
-SNMP_PERSISTENT_DIR="$LAB_DIR/s" lab_bg farm snmpd -f -Lf /dev/null -C \
-    -c "$LAB_DIR/snmpd.conf" -M /nonexistent -m '' -p "$LAB_DIR/s/pid" udp:0.0.0.0:161
-lab_wait_snmp mon 198.18.0.2 || { echo "snmpd did not start"; exit 1; }
+farm_hosts "$N" >"$LAB_DIR/agents"
+farm_up "$LAB_DIR/agents" || exit 1
 spid=$(cat "$LAB_DIR/s/pid")
 
 proc_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }

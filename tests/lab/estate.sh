@@ -484,12 +484,11 @@ fault_flap() {	# SITE SECONDS [PERIOD]
 	half=$(awk -v p="${3:-2}" 'BEGIN { print p / 2 }')
 	while [ "$(date +%s)" -lt "$end" ]; do
 		estate_ip "s$k" link set up0 down; sleep "$half"
-		estate_repair_mark
-		# Up again with its routes (setting the end down deleted
-		# them), so the site answers between the cuts: a real flap,
-		# not one long outage.
-		estate_ip "s$k" link set up0 up; estate_routes; sleep "$half"
+		estate_ip "s$k" link set up0 up; sleep "$half"
 	done
+	# The site answers again once its routes are back (setting the end
+	# down deleted them): that is the repair.
+	estate_repair_mark
 	estate_routes
 }
 
