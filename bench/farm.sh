@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The benchmarks' estate (source after tests/lab/lab.sh and lab_init): a
 # monitor namespace `mon` and a `farm` holding many lab addresses on its
-# loopback, one snmpd answering for all of them (LAB.md's one agent, many
+# loopback, one snmpd answering for all of them (tests/README.md: one agent, many
 # addresses), reached over one link.
 #
 #   farm_hosts N               print N lab addresses, 198.18.0.1 ...

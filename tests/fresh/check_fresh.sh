@@ -100,7 +100,6 @@ fi
 [ -f /etc/npmrc ] && cp /etc/npmrc "$ROOT/etc/npmrc"
 
 git clone -q "$REPO" "$ROOT/root/nocwatch" || exit 1
-[ -d "$REPO/../shared" ] && cp -r "$REPO/../shared" "$ROOT/root/shared"
 
 rooted_pids() {	# NAME...: processes of those names running in the root
 	local pid

@@ -2,7 +2,7 @@
 # The demo estate (used by `make demo` and by tests/scenarios): two
 # datacentres and six remote sites, every device a real snmpd agent in a
 # network namespace, every fibre a veth pair.  Source tests/lab/lab.sh
-# first.  Addresses come only from LAB.md's ranges:
+# first.  Addresses come only from the lab's ranges (tests/README.md):
 #
 #   noc 198.51.100.1 --n0/c0-- core-north (dc-north, 198.18.100.0/24)
 #   core-north x0 -- x0 core-south (dc-south, 198.18.101.0/24), 203.0.113.64/30

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The network lab harness (see ../shared/LAB.md): hosts are network
+# The network lab harness (its rules: tests/README.md): hosts are network
 # namespaces, links are veth pairs, a cut fibre is the far end set down.
 # Source it, call lab_init, build hosts and links; everything is torn down
 # on exit, also on failure.  Probes only ever target lab addresses.

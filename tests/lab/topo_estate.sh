@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A small estate for the incident tests (addresses from LAB.md's ranges):
+# A small estate for the incident tests (addresses from the lab's ranges, tests/README.md):
 #
 #   noc 198.51.100.1 -- core 198.51.100.2 (datacentre "dc"; WLC .40 on it)
 #     core c1 -- sa r1   site "a": router ra + 9 devices (203.0.113.129-137)
