@@ -82,6 +82,49 @@ conf_keep_file(struct config *c, const char *path)
 	return c->files[c->nfiles++];
 }
 
+/*
+ * A configuration file must be a regular file nobody else can change: a
+ * world-writable include could add a 'notify exec' that nocwatchd runs.
+ */
+static int
+src_check(struct parser *p, FILE *f, struct stat *st, const char *path,
+    const char *from, int fline)
+{
+	if (fstat(fileno(f), st) == -1) {
+		conf_error(p, from, fline, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		conf_error(p, from, fline, "%s: not a regular file", path);
+		return -1;
+	}
+	if (st->st_mode & S_IWOTH) {
+		conf_error(p, from, fline, "%s: writable by everyone (mode %04o); "
+		    "chmod o-w it", path, (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	if (st->st_size > MAX_FILE_SIZE) {
+		conf_error(p, from, fline, "%s: too large", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* A NUL byte would end the text early and silently: an error at its line. */
+static void
+src_check_nul(struct parser *p, const struct src *s)
+{
+	const char *nul = memchr(s->buf, '\0', s->len);
+	const char *q;
+	int line = 1;
+
+	if (nul == NULL)
+		return;
+	for (q = s->buf; q < nul; q++)
+		line += *q == '\n';
+	conf_error(p, s->file, line, "a NUL byte: not a text file");
+}
+
 static int
 src_push(struct parser *p, const char *path, const char *from, int fline)
 {
@@ -103,8 +146,7 @@ src_push(struct parser *p, const char *path, const char *from, int fline)
 		conf_error(p, from, fline, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == -1 || st.st_size > MAX_FILE_SIZE) {
-		conf_error(p, from, fline, "%s: too large", path);
+	if (src_check(p, f, &st, path, from, fline) == -1) {
 		fclose(f);
 		return -1;
 	}
@@ -115,6 +157,10 @@ src_push(struct parser *p, const char *path, const char *from, int fline)
 	s->buf[s->len] = '\0';
 	s->pos = 0;
 	s->line = 1;
+	if (s->len != (size_t)st.st_size)
+		conf_error(p, from, fline, "%s: read %zu of %lld bytes", path,
+		    s->len, (long long)st.st_size);
+	src_check_nul(p, s);
 	fclose(f);
 	return 0;
 }

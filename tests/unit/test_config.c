@@ -2,6 +2,8 @@
  * The configuration parser: the sample estate, and bad configurations
  * each with the file:line error they must produce.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +210,47 @@ test_several_and_includes(void)
 	config_free(c);
 }
 
+/* Files that are not text, or that anyone could change, are refused. */
+static void
+test_strict_files(void)
+{
+	char path[600];
+	struct config *c;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nul.conf", dir);
+	f = fopen(path, "w");
+	fputs("site \"dc\" { kind datacentre }\n\n", f);
+	fputc('\0', f);
+	fputs("\nsite \"lost\" { kind remote parent \"dc\" }\n", f);
+	fclose(f);
+	c = config_load(path);
+	CHECK(has_error(c, "nul.conf", 3, "NUL byte"),
+	    "a NUL byte is an error at its line (not the end of the file)");
+	config_free(c);
+
+	c = config_load(dir);
+	CHECK(c->nerrors == 1 && strstr(c->errors[0], "not a regular file"),
+	    "a directory is not a configuration");
+	config_free(c);
+	c = config_load("/dev/urandom");
+	CHECK(c->nerrors == 1 && strstr(c->errors[0], "not a regular file"),
+	    "nor is /dev/urandom");
+	config_free(c);
+
+	write_file("open.conf", "site \"dc\" { kind datacentre }\n");
+	snprintf(path, sizeof(path), "%s/open.conf", dir);
+	chmod(path, 0666);
+	c = config_load(write_file("main2.conf", "\ninclude \"open.conf\"\n"));
+	CHECK(has_error(c, "main2.conf", 2, "writable by everyone (mode 0666)"),
+	    "a world-writable include is refused at the including line");
+	config_free(c);
+	chmod(path, 0644);
+	c = config_load(write_file("main2.conf", "\ninclude \"open.conf\"\n"));
+	CHECK(c->nerrors == 0, "the same include, mode 0644, is fine");
+	config_free(c);
+}
+
 static void
 test_incident_settings(void)
 {
@@ -342,6 +385,7 @@ main(void)
 	test_sample();
 	test_bad();
 	test_several_and_includes();
+	test_strict_files();
 	test_incident_settings();
 	(void)!system("rm -rf /tmp/nocwatch-conf.*");
 	return unit_done();
