@@ -145,6 +145,9 @@ void		 incident_rxpower(struct device_rt *, const struct link_conf *,
 void		 incident_trap(struct incident_engine *, struct device_rt *,
 		    const struct trap *);
 
+/* A maintenance window's times: wall ms, from 1970 to the end of 9999. */
+#define MAINT_TIME_MAX	253402300799999LL
+
 /* Commands (control socket, later the HTTP API); JSON replies. */
 int		 incident_ack(struct incident_engine *, long long id,
 		    const char *by, char *err, size_t errlen);

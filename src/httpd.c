@@ -393,8 +393,10 @@ json_time(json_t *v, long long dflt)
 	const char *s;
 	char *end;
 
+	/* Seconds since the epoch, up to the year 9999: no overflow in ms. */
 	if (json_is_integer(v))
-		return json_integer_value(v) * 1000;
+		return json_integer_value(v) >= 0 && json_integer_value(v) <=
+		    MAINT_TIME_MAX / 1000 ? json_integer_value(v) * 1000 : -1;
 	if ((s = json_string_value(v)) == NULL)
 		return dflt;
 	memset(&tm, 0, sizeof(tm));

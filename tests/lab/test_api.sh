@@ -161,6 +161,12 @@ e40=$(python3 -c 'print("\u00e9" * 40)')
 expect_match "maintenance of a site named 40 x é: a clean 400 in JSON" '^400 application/json.*"error"' \
     "$(hc "${W[@]}" -X POST -d '{"scope":"site","name":"'"$e40"'","duration":"1h"}' "http://$A/api/v1/maintenance" | tr '\n' ' ')"
 expect_match "  the daemon still answers" '^200 ' "$(hc "${R[@]}" "http://$A/api/v1/health")"
+# Seconds that overflow in milliseconds (a UBSan abort once).
+expect_match "maintenance starting at 2^63-1 s: 400" '^400 ' \
+    "$(hc "${W[@]}" -X POST -d '{"scope":"site","name":"depot","starts":9223372036854775807,"duration":"1h"}' "http://$A/api/v1/maintenance")"
+expect_match "  and ending at -2^63 s: 400" '^400 ' \
+    "$(hc "${W[@]}" -X POST -d '{"scope":"site","name":"depot","ends":-9223372036854775808}' "http://$A/api/v1/maintenance")"
+expect_match "  the daemon still answers" '^200 ' "$(hc "${R[@]}" "http://$A/api/v1/health")"
 
 # --- limits and headers ---------------------------------------------------------
 hdrs=()
