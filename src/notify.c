@@ -255,7 +255,7 @@ exec_start(struct delivery *dl)
 	char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8", ev, inc, key,
 	    NULL };
 	struct timeval tv = { 0, 50000 };
-	int pfd[2], devnull;
+	int pfd[2], devnull, fd;
 	pid_t pid;
 
 	snprintf(ev, sizeof(ev), "NOCWATCH_EVENT=%s", dl->row.event);
@@ -279,6 +279,11 @@ exec_start(struct delivery *dl)
 			dup2(devnull, 1);
 			dup2(devnull, 2);
 		}
+		/* Nothing of the daemon's but the event on stdin: not the
+		 * trap, SNMP or HTTP sockets, not libevent's socketpair. */
+		if (close_range(3, ~0U, 0) == -1)
+			for (fd = 3; fd < 1024; fd++)
+				close(fd);
 		execve(c->argv[0], c->argv, envp);
 		_exit(127);
 	}

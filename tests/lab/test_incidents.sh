@@ -60,6 +60,10 @@ cat >"$LAB_DIR/handler.sh" <<EOF
 # One file per event (handlers for different incidents run side by side).
 cat >"$LAB_DIR/exec/\$NOCWATCH_IDEMPOTENCY_KEY.json"
 echo "\$NOCWATCH_EVENT \$NOCWATCH_INCIDENT \$NOCWATCH_IDEMPOTENCY_KEY \${HOME:-nohome}" >>"$LAB_DIR/exec.env"
+# The sockets it inherited (the daemon's trap, SNMP and event sockets must
+# not leak into a handler).
+for f in /proc/\$\$/fd/*; do readlink "\$f"; done | grep -c '^socket:' >>"$LAB_DIR/exec.fds"
+exit 0
 EOF
 chmod 755 "$LAB_DIR/handler.sh"
 mkdir -p "$LAB_DIR/exec"
@@ -273,6 +277,8 @@ expect_match "a 400 is given up after 3 attempts, not retried forever" '^0 [1-9]
     "$(sqlite3 "$DB" "SELECT SUM(state != 'failed'), COUNT(*), MAX(attempts) FROM outbox WHERE channel LIKE '%8098%'" | tr '|' ' ')"
 expect_match "the exec handler ran with a minimal environment" ' nohome$' \
     "$(tail -1 "$LAB_DIR/exec.env")"
+expect_match "  and inherited no socket of the daemon's (sockets per run)" '^0( 0)*$' \
+    "$(sort -u "$LAB_DIR/exec.fds" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
 
 # Acknowledge: a resolved incident refuses, an open one takes it once.
 "$NOCWATCH" ack "$id1" --socket "$LAB_DIR/ctl.sock" >/dev/null 2>&1
