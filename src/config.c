@@ -55,6 +55,7 @@ struct parser {
 static void
 conf_error(struct parser *p, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+static void conf_mask_macros(struct parser *, char *, size_t);
 
 static void
 conf_error(struct parser *p, const char *file, int line, const char *fmt, ...)
@@ -69,7 +70,35 @@ conf_error(struct parser *p, const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
+	conf_mask_macros(p, msg + n, sizeof(msg) - n);
 	p->conf->errors[p->conf->nerrors++] = xstrdup(msg);
+}
+
+/*
+ * A message quoting a value that came from a macro names the macro
+ * instead: "$v3_auth", never the passphrase it holds (every error path,
+ * whatever it quotes).  Values shorter than 6 bytes are left alone, so
+ * that a "2c" or a "60s" cannot garble the words of a message.
+ */
+static void
+conf_mask_macros(struct parser *p, char *msg, size_t len)
+{
+	char out[512], *q;
+	const char *v, *from;
+	size_t i, o, vl;
+
+	for (i = 0; i < p->nmacros; i++) {
+		v = p->macros[i].value;
+		if ((vl = strlen(v)) < 6 || strstr(msg, v) == NULL)
+			continue;
+		for (o = 0, from = msg; (q = strstr(from, v)) != NULL &&
+		    o < sizeof(out) - 1; from = q + vl)
+			o += (size_t)snprintf(out + o, sizeof(out) - o,
+			    "%.*s$%s", (int)(q - from), from, p->macros[i].name);
+		if (o < sizeof(out) - 1)
+			snprintf(out + o, sizeof(out) - o, "%s", from);
+		snprintf(msg, len, "%s", out);
+	}
 }
 
 #define ERR(p, ...)	conf_error(p, (p)->tfile, (p)->tline, __VA_ARGS__)

@@ -251,6 +251,29 @@ test_strict_files(void)
 	config_free(c);
 }
 
+/* A secret used in the wrong place is named in the error, never shown. */
+static void
+test_secret_not_echoed(void)
+{
+	struct config *c;
+	size_t i;
+	int shown = 0, named = 0;
+
+	c = config_load(write_file("sec.conf",
+	    "v3_auth = \"hunter2-passphrase\"\n"
+	    "site \"dc\" { kind datacentre }\n"
+	    "device \"r\" { site \"dc\" address 203.0.113.1 check icmp { "
+	    "interval $v3_auth } }\n"
+	    "device \"s\" { site $v3_auth address 203.0.113.2 }\n"));
+	for (i = 0; i < c->nerrors; i++) {
+		shown += strstr(c->errors[i], "hunter2") != NULL;
+		named += strstr(c->errors[i], "$v3_auth") != NULL;
+	}
+	CHECK(c->nerrors >= 2 && shown == 0 && named >= 2,
+	    "a macro's value in an error message is shown as its name");
+	config_free(c);
+}
+
 static void
 test_incident_settings(void)
 {
@@ -386,6 +409,7 @@ main(void)
 	test_bad();
 	test_several_and_includes();
 	test_strict_files();
+	test_secret_not_echoed();
 	test_incident_settings();
 	(void)!system("rm -rf /tmp/nocwatch-conf.*");
 	return unit_done();
