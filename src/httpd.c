@@ -67,6 +67,7 @@
 #define MAX_BODY		16384
 #define RATE_SLOTS		256
 #define MAX_STREAMS		64
+#define MAX_STREAMS_CLIENT	8	/* a wall or two, with tabs */
 
 static const char csp[] = "default-src 'none'; script-src 'self'; "
     "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -81,6 +82,8 @@ struct bucket {
 struct stream {
 	struct evhttp_request	*req;
 	struct httpd		*h;
+	char			 addr[64];	/* the client */
+	double			 since;
 };
 
 struct httpd {
@@ -671,26 +674,78 @@ stream_send(struct stream *s, const char *data)
 	evbuffer_free(b);
 }
 
+/* End a stream from our side (its slot is wanted). */
+static void
+stream_end(struct stream *s)
+{
+	struct evhttp_request *req = s->req;
+
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    NULL, NULL);
+	s->req = NULL;
+	evhttp_send_reply_end(req);
+}
+
+/*
+ * A slot for addr's new stream, or NULL.  One client holds at most
+ * MAX_STREAMS_CLIENT (its oldest ends for its newest); when every slot is
+ * taken, a client with fewer streams takes the oldest one of the client
+ * with the most, so one client cannot lock the wall display out.
+ */
+static struct stream *
+stream_slot(struct httpd *h, const char *addr)
+{
+	struct stream *free_slot = NULL, *own = NULL, *victim = NULL;
+	int i, j, mine = 0, most = 0, n;
+
+	for (i = 0; i < MAX_STREAMS; i++) {
+		struct stream *s = &h->streams[i];
+
+		if (s->req == NULL) {
+			free_slot = free_slot ? free_slot : s;
+			continue;
+		}
+		for (n = 0, j = 0; j < MAX_STREAMS; j++)
+			n += h->streams[j].req != NULL &&
+			    strcmp(h->streams[j].addr, s->addr) == 0;
+		if (strcmp(s->addr, addr) == 0) {
+			mine = n;
+			if (own == NULL || s->since < own->since)
+				own = s;
+		} else if (n > most || (n == most && victim != NULL &&
+		    s->since < victim->since)) {
+			most = n;
+			victim = s;
+		}
+	}
+	if (mine >= MAX_STREAMS_CLIENT)
+		victim = own;
+	else if (free_slot != NULL)
+		return free_slot;
+	else if (victim == NULL || most <= mine + 1)
+		return NULL;
+	stream_end(victim);
+	return victim;
+}
+
 static void
 get_events(struct httpd *h, struct evhttp_request *req)
 {
 	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
-	struct stream *s = NULL;
+	struct stream *s;
+	char addr[64];
 	json_t *j;
 	char *txt;
-	int i;
 
-	for (i = 0; i < MAX_STREAMS; i++)
-		if (h->streams[i].req == NULL) {
-			s = &h->streams[i];
-			break;
-		}
-	if (s == NULL) {
+	client_addr(h, req, addr, sizeof(addr));
+	if ((s = stream_slot(h, addr)) == NULL) {
 		reply_error(req, 503, "too many event streams");
 		return;
 	}
 	s->req = req;
 	s->h = h;
+	snprintf(s->addr, sizeof(s->addr), "%s", addr);
+	s->since = mono_s();
 	evhttp_add_header(hd, "Content-Type", "text/event-stream");
 	evhttp_add_header(hd, "Cache-Control", "no-store");
 	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");

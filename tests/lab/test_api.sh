@@ -192,6 +192,20 @@ codes=$(lab_exec noc bash -c "for x in 11 12 13 14; do curl -s -w '%{http_code}\
 expect_match "a burst of 320 requests is rate-limited (429)" ' 429$' "$codes"
 sleep 3	# the bucket refills
 
+# Event streams: one client (127.0.0.2) opens 70; it keeps its newest 8
+# (the older ones are ended), and another client still gets its own.
+n=$(lab_exec noc bash -c '
+for i in $(seq 1 70); do
+	curl -s -N --max-time 6 --interface 127.0.0.2 -o /dev/null "$@" &
+	sleep 0.02
+done
+sleep 2
+jobs -pr | wc -l
+wait' _ "${R[@]}" "http://$A/api/v1/events")
+expect_range "70 event streams from one client: 8 stay open" 8 8 "$n"
+out=$(lab_exec noc curl -s -N --max-time 2 --interface 127.0.0.3 "${R[@]}" "http://$A/api/v1/events")
+expect_match "  and another client (the wall) still gets its stream" '^event: state' "$out"
+
 # --- an outage: incidents, ack, event stream, wall ------------------------------
 # The wall open in a real browser (Playwright driving Debian's chromium)
 # before the cut: it must follow the outage and the repair by itself.
