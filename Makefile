@@ -148,6 +148,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(B)/nocwatchd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/nocwatch/
+	for f in $(wildcard doc/*.md); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/doc/nocwatch/; done
 	for f in $(wildcard rrd/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/rrd/; done
 	install -d $(DESTDIR)$(PREFIX)/share/nocwatch/web
 	for f in $(wildcard web/*); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/nocwatch/web/; done

@@ -78,6 +78,9 @@ struct device_rt {
 	struct check_rt		*checks;
 	size_t			 nchecks;
 	struct dev_obs		 obs;
+	struct device_rt	**kids;		/* devices whose parent it is */
+	size_t			 nkids;
+	struct event		*recheck_ev;	/* a trap's re-check, coalesced */
 };
 
 struct daemon {
@@ -100,7 +103,8 @@ struct daemon {
 	int			 control_fd;
 	char			 control_path[4096];
 	struct event		*control_ev;
-	unsigned long long	 traps_rechecks;
+	unsigned long long	 traps_rechecks;	/* traps that asked */
+	unsigned long long	 traps_recheck_walks;	/* re-checks done */
 	time_t			 started;
 };
 

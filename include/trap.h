@@ -58,6 +58,7 @@ struct trap_auth {
 struct trap_stats {
 	unsigned long long	packets, accepted, bad_community, dropped,
 				informs_acked;
+	unsigned long long	kernel_drops;	/* the socket's buffer overflowed */
 };
 
 /* trap and its varbinds are valid only during the call. */

@@ -132,8 +132,25 @@ trap_in(const struct trap *t, void *arg)
 	incident_trap(d->inc, dev, t);
 	if (dev != NULL && t->event != TRAP_EV_OTHER) {
 		d->traps_rechecks++;
-		daemon_recheck(d, dev, 1);
+		/* A flood of traps from one device costs one re-check of its
+		 * subtree per 20 ms, not one per trap. */
+		if (!evtimer_pending(dev->recheck_ev, NULL)) {
+			struct timeval tv = { 0, 20000 };
+
+			evtimer_add(dev->recheck_ev, &tv);
+		}
 	}
+}
+
+static void
+trap_recheck(evutil_socket_t fd, short what, void *arg)
+{
+	struct device_rt *dev = arg;
+
+	(void)fd;
+	(void)what;
+	dev->d->traps_recheck_walks++;
+	daemon_recheck(dev->d, dev, 1);
 }
 
 static int
@@ -155,6 +172,38 @@ traps_open(struct daemon *d, char *err, size_t errlen)
 	return d->traps != NULL ? 0 : -1;
 }
 
+static int
+dev_cmp_name(const void *a, const void *b)
+{
+	return strcmp((*(struct device_rt *const *)a)->conf->name,
+	    (*(struct device_rt *const *)b)->conf->name);
+}
+
+/* Each device's children, found through a sorted index (O(n log n)). */
+static void
+devices_link(struct daemon *d)
+{
+	struct device_rt **by_name, key, *kp = &key, **hit, *p;
+	struct device_conf kc;
+	size_t i;
+
+	by_name = xcalloc(d->ndevs + 1, sizeof(*by_name));
+	for (i = 0; i < d->ndevs; i++)
+		by_name[i] = &d->devs[i];
+	qsort(by_name, d->ndevs, sizeof(*by_name), dev_cmp_name);
+	key.conf = &kc;
+	for (i = 0; i < d->ndevs; i++) {
+		if ((kc.name = d->devs[i].conf->parent) == NULL ||
+		    (hit = bsearch(&kp, by_name, d->ndevs, sizeof(*by_name),
+		    dev_cmp_name)) == NULL)
+			continue;
+		p = *hit;
+		p->kids = xreallocarray(p->kids, p->nkids + 1, sizeof(*p->kids));
+		p->kids[p->nkids++] = &d->devs[i];
+	}
+	free(by_name);
+}
+
 static void
 devices_build(struct daemon *d)
 {
@@ -162,8 +211,12 @@ devices_build(struct daemon *d)
 
 	d->ndevs = d->conf->ndevices;
 	d->devs = xcalloc(d->ndevs + 1, sizeof(*d->devs));
-	for (i = 0; i < d->ndevs; i++)
+	for (i = 0; i < d->ndevs; i++) {
 		device_open(d, &d->devs[i], &d->conf->devices[i]);
+		d->devs[i].recheck_ev = evtimer_new(d->base, trap_recheck,
+		    &d->devs[i]);
+	}
+	devices_link(d);
 }
 
 static void
@@ -171,8 +224,11 @@ devices_free(struct device_rt *devs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		device_close(&devs[i]);
+		event_free(devs[i].recheck_ev);
+		free(devs[i].kids);
+	}
 	free(devs);
 }
 
@@ -290,10 +346,8 @@ daemon_recheck(struct daemon *d, struct device_rt *dev, int by_trap)
 		sched_run_now(dev->checks[i].item);
 	}
 	/* What hangs below it is re-checked too (bounded: no cycles). */
-	for (i = 0; i < d->ndevs; i++)
-		if (d->devs[i].conf->parent != NULL &&
-		    strcmp(d->devs[i].conf->parent, dev->conf->name) == 0)
-			daemon_recheck(d, &d->devs[i], by_trap);
+	for (i = 0; i < dev->nkids; i++)
+		daemon_recheck(d, dev->kids[i], by_trap);
 }
 
 #include "daemon_status.inc"

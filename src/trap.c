@@ -4,6 +4,7 @@
  * informs and count what is dropped.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -524,6 +525,42 @@ trap_listener_free(struct trap_listener *l)
 	free(l);
 }
 
+/*
+ * Datagrams the kernel dropped because the socket's buffer was full (a
+ * flood the loop did not read in time): the "drops" column of the
+ * socket's row in /proc/net/udp or udp6, found by its inode.
+ */
+static unsigned long long
+trap_kernel_drops(int fd)
+{
+	static const char *const files[] = { "/proc/self/net/udp",
+	    "/proc/self/net/udp6" };
+	unsigned long long drops = 0, d;
+	unsigned long inode;
+	char line[512];
+	struct stat sb;
+	size_t i;
+	FILE *f;
+	int n;
+
+	if (fd == -1 || fstat(fd, &sb) == -1)
+		return 0;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if ((f = fopen(files[i], "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			/* sl local rem st tx:rx tr:when retr uid timeout
+			 * inode ref pointer drops */
+			n = sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			    "%lu %*s %*s %llu", &inode, &d);
+			if (n == 2 && inode == (unsigned long)sb.st_ino)
+				drops = d;
+		}
+		fclose(f);
+	}
+	return drops;
+}
+
 void
 trap_listener_stats(const struct trap_listener *l, struct trap_stats *st)
 {
@@ -534,4 +571,5 @@ trap_listener_stats(const struct trap_listener *l, struct trap_stats *st)
 	/* Packets net-snmp could not parse or authenticate never reach us. */
 	if (l->st.packets > seen)
 		st->dropped += l->st.packets - seen;
+	st->kernel_drops = trap_kernel_drops(l->fd);
 }
