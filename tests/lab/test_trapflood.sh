@@ -60,7 +60,10 @@ sent=$(lab_exec core timeout 30 python3 "$LAB_DIR/flood.py" 2000 198.51.100.1 91
 sleep 2
 read -r a1 r1 w1 k1 < <(status)
 echo "# flood: sent $sent, accepted $((a1 - a0)), re-checks asked $((r1 - r0)), walks $((w1 - w0)), kernel drops $((k1 - k0))"
-expect_range "a flood of 2000 linkDown traps: most are taken in" 500 2000 "$((a1 - a0))"
+# The socket's buffer alone holds some 250 of them, so at least that many
+# are taken in however slow the daemon; the rest are counted as drops.
+expect_range "a flood of 2000 linkDown traps: taken in" 200 2000 "$((a1 - a0))"
+expect_range "  taken in and dropped by the kernel add up to what was sent" 1990 2000 "$((a1 - a0 + k1 - k0))"
 expect_range "  each asked for a re-check" "$((a1 - a0))" "$((a1 - a0))" "$((r1 - r0))"
 expect_range "  but the subtree of 300 was walked a few times, not once per trap" 1 "$(((a1 - a0) / 10))" "$((w1 - w0))"
 
