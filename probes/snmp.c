@@ -417,6 +417,13 @@ snmp_agent_open(struct snmp_engine *e, const struct snmp_agent_params *p,
 		return NULL;
 	}
 	a->ss = snmp_sess_session(a->sess);
+	/*
+	 * snmp_sess_open clears SNMP_FLAGS_DONT_PROBE once the session is
+	 * added; without it again the first send would run net-snmp's
+	 * blocking engine-ID probe (snmp_sess_synch_response) on our loop.
+	 */
+	if (a->version == 3)
+		a->ss->flags |= SNMP_FLAGS_DONT_PROBE;
 	t = snmp_sess_transport(a->sess);
 	a->fd = t->sock;
 	a->max_inflight = p->max_inflight > 0 ? p->max_inflight : 4;

@@ -37,15 +37,44 @@ check_key(const struct device_conf *dv, const struct check_conf *k, size_t i,
 	    check_type_name(k->type), k->target ? k->target : "", i);
 }
 
+/*
+ * One SNMP session serves all of a device's SNMP checks, so it takes the
+ * tightest of their budgets: `timeout` is a check's whole budget, spread
+ * over its `retries` + 1 tries, as for DNS.
+ */
+static void
+device_snmp_budget(const struct device_conf *dv, struct snmp_agent_params *ap)
+{
+	double best = -1;
+	size_t i;
+
+	ap->timeout_ms = 2000.0 / 3;
+	ap->retries = 2;
+	for (i = 0; i < dv->nchecks; i++) {
+		const struct check_conf *k = &dv->checks[i];
+		double per;
+
+		if (k->type != CHECK_SNMP_STATUS && k->type != CHECK_SNMP_METRICS)
+			continue;
+		per = k->timeout_ms / (k->retries + 1);
+		if (best < 0 || k->timeout_ms < best) {
+			best = k->timeout_ms;
+			ap->timeout_ms = per < 10 ? 10 : per;
+			ap->retries = k->retries;
+		}
+	}
+}
+
 static void
 device_open(struct daemon *d, struct device_rt *dev,
     const struct device_conf *dv)
 {
 	struct snmp_agent_params ap = { .host = dv->address, .port =
-	    dv->snmp_port, .creds = &dv->snmp, .timeout_ms = 2000,
-	    .retries = 1 };
+	    dv->snmp_port, .creds = &dv->snmp };
 	char err[256];
 	size_t i;
+
+	device_snmp_budget(dv, &ap);
 
 	dev->d = d;
 	dev->conf = dv;
