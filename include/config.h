@@ -163,6 +163,9 @@ struct config {
 	char			*trap_listen;	/* [ADDR:]PORT, or NULL */
 	char			**trap_communities;	/* "NAME [from ADDR]" */
 	size_t			 ntrap_communities;
+	char			**trap_users;	/* createUser line [from ADDR] */
+	size_t			 ntrap_users;
+	int			 trap_v3_level;	/* enum snmp_level, 0: authNoPriv */
 	char			*state_db;	/* the SQLite incident store */
 	struct incident_conf	 inc;
 	struct notify_conf	*notifies;

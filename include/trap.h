@@ -51,13 +51,26 @@ struct trap_auth {
 	 * "NAME from ADDR[/LEN]" from that source only. */
 	const char	*const *communities;
 	size_t		 ncommunities;
-	const char	*const *v3_users;	/* net-snmp createUser lines */
+	/*
+	 * SNMPv3: net-snmp createUser lines ("[-e ENGINEID] NAME PROTO PASS
+	 * [PROTO PASS]"), each optionally ending in " from ADDR[/LEN]".  A v3
+	 * message is accepted only from one of these users (never the empty
+	 * user the poller discovers engine IDs with), from its source, and at
+	 * v3_min_level or above (0: authNoPriv).
+	 */
+	const char	*const *v3_users;
 	size_t		 nv3_users;
+	int		 v3_min_level;		/* enum snmp_level */
 };
 
 struct trap_stats {
 	unsigned long long	packets, accepted, bad_community, dropped,
 				informs_acked;
+	/* Rejected after net-snmp parsed (and for v3, authenticated) them. */
+	unsigned long long	bad_source;	/* known name, other source */
+	unsigned long long	v3_bad_user;	/* not a configured user */
+	unsigned long long	v3_low_level;	/* under the minimum level */
+	unsigned long long	v3_auth_failed;	/* wrong digest (USM) */
 	unsigned long long	kernel_drops;	/* the socket's buffer overflowed */
 };
 

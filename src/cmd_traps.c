@@ -222,9 +222,11 @@ cmd_traps(int argc, char **argv)
 	event_base_dispatch(tc.base);
 	trap_listener_stats(l, &st);
 	fprintf(stderr, "nocwatch: traps: %llu packets, %llu accepted, %llu "
-	    "bad community, %llu dropped, %llu informs acknowledged\n",
-	    st.packets, st.accepted, st.bad_community, st.dropped,
-	    st.informs_acked);
+	    "bad community, %llu from a wrong source, %llu unknown v3 user, "
+	    "%llu under the v3 level, %llu failed v3 authentication, %llu "
+	    "dropped, %llu informs acknowledged\n", st.packets, st.accepted,
+	    st.bad_community, st.bad_source, st.v3_bad_user, st.v3_low_level,
+	    st.v3_auth_failed, st.dropped, st.informs_acked);
 	trap_listener_free(l);
 	event_free(sig_int);
 	event_free(sig_term);

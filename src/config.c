@@ -473,6 +473,106 @@ cache_size(struct parser *p, size_t *out)
 	free(v);
 }
 
+static const char *const auth_names[] = { [SNMP_AUTH_MD5] = "MD5",
+    [SNMP_AUTH_SHA] = "SHA", [SNMP_AUTH_SHA224] = "SHA-224",
+    [SNMP_AUTH_SHA256] = "SHA-256", [SNMP_AUTH_SHA384] = "SHA-384",
+    [SNMP_AUTH_SHA512] = "SHA-512" };
+static const char *const priv_names[] = { [SNMP_PRIV_DES] = "DES",
+    [SNMP_PRIV_AES] = "AES", [SNMP_PRIV_AES192] = "AES-192",
+    [SNMP_PRIV_AES256] = "AES-256" };
+
+/*
+ * trap-user NAME [engine-id HEX] [auth P auth-passphrase S [priv P
+ * priv-passphrase S]] [from ADDR[/LEN]]: a user v3 traps and informs may
+ * come from, as a net-snmp createUser line the listener hands on.
+ */
+static void
+trap_user_rule(struct parser *p, struct config *c)
+{
+	struct device_conf d = { 0 };
+	char *name, *engine = NULL, *from = NULL, line[1024];
+	const char *file = p->tfile, *q;
+	int n, bad = 0, quote = 0, at = p->tline;
+
+	if ((name = value(p, "a user name")) == NULL)
+		return;
+	snprintf(d.snmp.user, sizeof(d.snmp.user), "%s", name);
+	while (next(p) == T_WORD) {
+		if (strcmp(p->text, "engine-id") == 0) {
+			free(engine);
+			if ((engine = value(p, "an engine ID")) == NULL)
+				break;
+		} else if (strcmp(p->text, "from") == 0) {
+			free(from);
+			if ((from = value(p, "an address")) == NULL)
+				break;
+		} else if (strcmp(p->text, "auth") == 0 ||
+		    strcmp(p->text, "priv") == 0 ||
+		    strcmp(p->text, "auth-passphrase") == 0 ||
+		    strcmp(p->text, "priv-passphrase") == 0) {
+			if (snmp_option(p, &d) == -1)
+				break;
+		} else
+			break;
+	}
+	unget(p);
+	if (name[0] == '\0' || strpbrk(name, " \t\"'\\") != NULL) {
+		conf_error(p, file, at, "trap-user: a user name without "
+		    "spaces or quotes");
+		bad = 1;
+	}
+	if (engine != NULL && (strncmp(engine, "0x", 2) != 0 ||
+	    strlen(engine) < 12 || strlen(engine) > 66 || strlen(engine) % 2 ||
+	    strspn(engine + 2, "0123456789abcdefABCDEF") != strlen(engine) - 2)) {
+		conf_error(p, file, at, "trap-user '%s': engine-id must be "
+		    "0x and 5..32 bytes in hex", name);
+		bad = 1;
+	}
+	for (q = d.snmp.auth_pass; *q != '\0'; q++)
+		if (*q == '"' || *q == '\\')
+			quote = 1;
+	for (q = d.snmp.priv_pass; *q != '\0'; q++)
+		if (*q == '"' || *q == '\\')
+			quote = 1;
+	if (quote) {
+		conf_error(p, file, at, "trap-user '%s': a passphrase cannot "
+		    "hold a double quote or a backslash", name);
+		bad = 1;
+	}
+	if (!bad && ((d.snmp.auth != SNMP_AUTH_NONE &&
+	    strlen(d.snmp.auth_pass) < 8) || (d.snmp.priv != SNMP_PRIV_NONE &&
+	    (d.snmp.auth == SNMP_AUTH_NONE || strlen(d.snmp.priv_pass) < 8)))) {
+		conf_error(p, file, at, "trap-user '%s': auth needs an "
+		    "auth-passphrase of 8 or "
+		    "more characters, priv needs auth and a priv-passphrase of "
+		    "8 or more", name);
+		bad = 1;
+	}
+	if (!bad) {
+		n = snprintf(line, sizeof(line), "%s%s%s %s", engine ? "-e " :
+		    "", engine ? engine : "", engine ? " " : "", name);
+		if (d.snmp.auth != SNMP_AUTH_NONE)
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+			    " %s \"%s\"", auth_names[d.snmp.auth],
+			    d.snmp.auth_pass);
+		if (d.snmp.priv != SNMP_PRIV_NONE)
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+			    " %s \"%s\"", priv_names[d.snmp.priv],
+			    d.snmp.priv_pass);
+		if (from != NULL)
+			snprintf(line + n, sizeof(line) - (size_t)n,
+			    " from %s", from);
+		c->trap_users = xreallocarray(c->trap_users,
+		    c->ntrap_users + 1, sizeof(char *));
+		c->trap_users[c->ntrap_users++] = xstrdup(line);
+	}
+	explicit_bzero(line, sizeof(line));
+	explicit_bzero(&d.snmp, sizeof(d.snmp));
+	free(name);
+	free(engine);
+	free(from);
+}
+
 /* A daemon setting at the top level; -1 if kw is not one. */
 static int
 global_rule(struct parser *p, const char *kw)
@@ -492,6 +592,23 @@ global_rule(struct parser *p, const char *kw)
 	}
 	if (strcmp(kw, "rrd-cache-max") == 0) {
 		cache_size(p, &c->rrd_cache_max);
+		return 0;
+	}
+	if (strcmp(kw, "trap-user") == 0) {
+		trap_user_rule(p, c);
+		return 0;
+	}
+	if (strcmp(kw, "trap-v3-level") == 0) {
+		enum snmp_level lv;
+
+		if ((v = value(p, "a level")) == NULL)
+			return 0;
+		if (snmp_level_parse(v, &lv) == -1)
+			ERR(p, "trap-v3-level must be noAuthNoPriv, authNoPriv "
+			    "or authPriv");
+		else
+			c->trap_v3_level = (int)lv;
+		free(v);
 		return 0;
 	}
 	if (strcmp(kw, "trap-community") == 0) {
@@ -745,6 +862,11 @@ config_free(struct config *c)
 	for (i = 0; i < c->ntrap_communities; i++)
 		free(c->trap_communities[i]);
 	free(c->trap_communities);
+	for (i = 0; i < c->ntrap_users; i++) {
+		explicit_bzero(c->trap_users[i], strlen(c->trap_users[i]));
+		free(c->trap_users[i]);
+	}
+	free(c->trap_users);
 	for (i = 0; i < c->nsites; i++) {
 		free(c->sites[i].name);
 		free(c->sites[i].parent);

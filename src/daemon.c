@@ -187,7 +187,8 @@ traps_open(struct daemon *d, char *err, size_t errlen)
 {
 	const struct config *c = d->conf;
 	struct trap_auth auth = { (const char *const *)c->trap_communities,
-	    c->ntrap_communities, NULL, 0 };
+	    c->ntrap_communities, (const char *const *)c->trap_users,
+	    c->ntrap_users, c->trap_v3_level };
 	const char *pub = "public";
 
 	if (c->trap_listen == NULL)

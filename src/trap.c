@@ -38,6 +38,9 @@ struct trap_listener {
 	struct event		*rd;
 	struct trap_community	*communities;
 	size_t			 ncommunities;
+	struct trap_community	*users;		/* v3 user names, sources */
+	size_t			 nusers;
+	int			 min_level;	/* SNMP_SEC_LEVEL_* */
 	trap_cb			 cb;
 	void			*arg;
 	struct trap_stats	 st;
@@ -344,22 +347,63 @@ source_matches(const struct trap_community *c, const netsnmp_pdu *pdu)
 	return 1;
 }
 
+/* A rule for this name whose source matches: 1; the name only: -1; 0. */
 static int
-community_ok(const struct trap_listener *l, const netsnmp_pdu *pdu)
+rule_match(const struct trap_community *rules, size_t n, const char *name,
+    size_t len, const netsnmp_pdu *pdu)
 {
-	const struct trap_community *c;
 	size_t i;
+	int named = 0;
 
-	if (pdu->version == SNMP_VERSION_3)
-		return 1;	/* USM authenticated it, or dropped it */
-	for (i = 0; i < l->ncommunities; i++) {
-		c = &l->communities[i];
-		if (pdu->community_len == strlen(c->name) &&
-		    memcmp(pdu->community, c->name, pdu->community_len) == 0 &&
-		    source_matches(c, pdu))
+	for (i = 0; i < n; i++) {
+		if (len != strlen(rules[i].name) ||
+		    memcmp(name, rules[i].name, len) != 0)
+			continue;
+		if (source_matches(&rules[i], pdu))
 			return 1;
+		named = 1;
 	}
-	return 0;
+	return named ? -1 : 0;
+}
+
+/*
+ * The configuration's rules, for every version: v1/v2c by community and
+ * source; v3 by user (net-snmp's USM has checked the digest and decrypted
+ * by then, but it also accepts noAuthNoPriv messages naming any user it
+ * knows, the poller's discovery user "" included), source and level.
+ */
+static int
+trap_allowed(struct trap_listener *l, const netsnmp_pdu *pdu)
+{
+	int m;
+
+	if (pdu->version != SNMP_VERSION_3) {
+		m = rule_match(l->communities, l->ncommunities,
+		    (const char *)pdu->community, pdu->community_len, pdu);
+		if (m == 1)
+			return 1;
+		if (m == -1)
+			l->st.bad_source++;
+		else
+			l->st.bad_community++;
+		return 0;
+	}
+	if (pdu->securityModel != SNMP_SEC_MODEL_USM ||
+	    pdu->securityName == NULL || pdu->securityNameLen == 0 ||
+	    (m = rule_match(l->users, l->nusers, pdu->securityName,
+	    pdu->securityNameLen, pdu)) == 0) {
+		l->st.v3_bad_user++;
+		return 0;
+	}
+	if (m == -1) {
+		l->st.bad_source++;
+		return 0;
+	}
+	if (pdu->securityLevel < l->min_level) {
+		l->st.v3_low_level++;
+		return 0;
+	}
+	return 1;
 }
 
 static void
@@ -386,14 +430,20 @@ trap_input(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	struct trap t;
 	char src[INET6_ADDRSTRLEN];
 
-	(void)s;
 	(void)reqid;
 	if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || pdu == NULL)
 		return 1;
-	if (!community_ok(l, pdu)) {
-		l->st.bad_community++;
+	/*
+	 * net-snmp's USM hands a message whose digest failed to the session
+	 * callback too, as "received" with s_snmp_errno set (snmptrapd sends
+	 * an authenticationFailure from there): it is a forgery, never a trap.
+	 */
+	if (s != NULL && s->s_snmp_errno == SNMPERR_USM_AUTHENTICATIONFAILURE) {
+		l->st.v3_auth_failed++;
 		return 1;
 	}
+	if (!trap_allowed(l, pdu))
+		return 1;
 	source_string(pdu, src, sizeof(src));
 	if (trap_from_pdu(pdu, src, &t) == -1) {
 		l->st.dropped++;
@@ -428,18 +478,47 @@ trap_read_cb(evutil_socket_t fd, short ev, void *arg)
 	NETSNMP_LARGE_FD_CLR(fd, &l->fds);
 }
 
+/*
+ * Each v3 user line into net-snmp's user table (without its "from"
+ * clause) and into l->users (name and source).
+ */
 static int
-trap_add_users(const struct trap_auth *auth, char *err, size_t errlen)
+trap_add_users(struct trap_listener *l, const struct trap_auth *auth,
+    char *err, size_t errlen)
 {
-	char line[512];
+	char line[512], rule[600], name[256], *from;
+	const char *p;
 	size_t i;
 
+	l->users = xcalloc(auth->nv3_users + 1, sizeof(*l->users));
 	for (i = 0; i < auth->nv3_users; i++) {
 		if (strlen(auth->v3_users[i]) >= sizeof(line)) {
 			snprintf(err, errlen, "SNMPv3 user line too long");
 			return -1;
 		}
 		snprintf(line, sizeof(line), "%s", auth->v3_users[i]);
+		if ((from = strstr(line, " from ")) != NULL)
+			*from++ = '\0';
+		p = line + strspn(line, " \t");
+		if (strncmp(p, "-e ", 3) == 0) {
+			p += 3 + strspn(p + 3, " \t");
+			p += strcspn(p, " \t");
+			p += strspn(p, " \t");
+		}
+		if (sscanf(p, "%255s", name) != 1 || name[0] == '-') {
+			snprintf(err, errlen, "SNMPv3 user %zu: expected "
+			    "'[-e ENGINEID] NAME PROTO PASSPHRASE [PROTO "
+			    "PASSPHRASE] [from ADDR[/LEN]]'", i + 1);
+			return -1;
+		}
+		snprintf(rule, sizeof(rule), "%s%s%s", name, from ? " " : "",
+		    from ? from : "");
+		if (community_parse(rule, &l->users[l->nusers]) == -1) {
+			snprintf(err, errlen, "SNMPv3 user %zu: bad 'from' "
+			    "address", i + 1);
+			return -1;
+		}
+		l->nusers++;
 		usm_parse_create_usmUser("createUser", line);
 	}
 	return 0;
@@ -457,12 +536,25 @@ trap_listen(struct event_base *base, const char *where,
 	size_t i;
 
 	snmp_library_init();
-	if (trap_add_users(auth, err, errlen) == -1)
-		return NULL;
 	l = xcalloc(1, sizeof(*l));
 	l->base = base;
 	l->cb = cb;
 	l->arg = arg;
+	switch (auth->v3_min_level) {
+	case SNMP_LEVEL_NOAUTH:
+		l->min_level = SNMP_SEC_LEVEL_NOAUTH;
+		break;
+	case SNMP_LEVEL_AUTHPRIV:
+		l->min_level = SNMP_SEC_LEVEL_AUTHPRIV;
+		break;
+	default:
+		l->min_level = SNMP_SEC_LEVEL_AUTHNOPRIV;
+		break;
+	}
+	if (trap_add_users(l, auth, err, errlen) == -1) {
+		trap_listener_free(l);
+		return NULL;
+	}
 	l->communities = xcalloc(auth->ncommunities + 1,
 	    sizeof(*l->communities));
 	for (i = 0; i < auth->ncommunities; i++, l->ncommunities++)
@@ -522,6 +614,9 @@ trap_listener_free(struct trap_listener *l)
 	for (i = 0; i < l->ncommunities; i++)
 		free(l->communities[i].name);
 	free(l->communities);
+	for (i = 0; i < l->nusers; i++)
+		free(l->users[i].name);
+	free(l->users);
 	free(l);
 }
 
@@ -565,7 +660,8 @@ void
 trap_listener_stats(const struct trap_listener *l, struct trap_stats *st)
 {
 	unsigned long long seen = l->st.accepted + l->st.bad_community +
-	    l->st.dropped;
+	    l->st.dropped + l->st.bad_source + l->st.v3_bad_user +
+	    l->st.v3_low_level + l->st.v3_auth_failed;
 
 	*st = l->st;
 	/* Packets net-snmp could not parse or authenticate never reach us. */

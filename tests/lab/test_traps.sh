@@ -47,6 +47,9 @@ lab_exec site1 snmpinform -M /nonexistent -m '' -v2c -c labtrap -t 2 -r 0 $T '' 
 expect_rc "inform acknowledged (snmpinform exits 0)" 0 $?
 trap_from site1 -v3 -e 0x8000000001020304 -u trapv3 -l authPriv -a SHA-256 -A trap-auth-pass -x AES -X trap-priv-pass $T '' .1.3.6.1.6.3.1.1.5.1
 trap_from site1 -v3 -e 0x8000000001020304 -u trapv3 -l authPriv -a SHA-256 -A wrong-pass-here -x AES -X trap-priv-pass $T '' .1.3.6.1.6.3.1.1.5.1
+# Forged: the configured user's name without its keys (noAuthNoPriv), which
+# net-snmp's USM lets through.
+trap_from site1 -v3 -e 0x8000000001020304 -u trapv3 -l noAuthNoPriv $T '' .1.3.6.1.6.3.1.1.5.1
 
 # A real router: its snmpd notices the cut and sends linkDown itself.
 idx=$(ip -n "$(lab_ns core)" -o link show c1 | cut -d: -f1)
@@ -87,14 +90,15 @@ expect_match "router coldStart from its own snmpd" '"source":"198\.51\.100\.2","
 expect_match "router linkDown for the cut interface" "\"source\":\"198\\.51\\.100\\.2\",[^}]*\"event\":\"link-down\",\"if_index\":$idx," "$j"
 expect_match "router linkUp after the repair" "\"event\":\"link-up\",\"if_index\":$idx," "$j"
 n=$(grep -c '"trap":"coldStart"' "$LAB_DIR/traps.json")
-expect_range "wrong community, wrong source and wrong v3 key are not delivered (coldStarts)" 2 2 "$n"
-expect_match "stats: two bad communities (wrong name, wrong source)" ' 2 bad community' "$(cat "$LAB_DIR/traps.err")"
+expect_range "wrong community, wrong source, wrong v3 key, v3 without keys, empty v3 user are not delivered (coldStarts)" 2 2 "$n"
+expect_match "stats: one bad community, one from a wrong source" ' 1 bad community, 1 from a wrong source' "$(cat "$LAB_DIR/traps.err")"
+expect_match "stats: the keyless v3 trap is under the level" ' 1 under the v3 level' "$(cat "$LAB_DIR/traps.err")"
 if grep -q '"source":"203.0.113.6"' "$LAB_DIR/traps.json"; then
 	fail "community refused from a source it is not allowed for" "site2 trap delivered"
 else
 	pass "community refused from a source it is not allowed for"
 fi
-expect_match "stats: the bad v3 trap dropped" '[1-9][0-9]* dropped' "$(cat "$LAB_DIR/traps.err")"
+expect_match "stats: the wrong-passphrase v3 trap failed authentication" ' 1 failed v3 authentication' "$(cat "$LAB_DIR/traps.err")"
 expect_match "stats: one inform acknowledged" '1 informs acknowledged' "$(cat "$LAB_DIR/traps.err")"
 
 err=$(lab_exec noc "$NOCWATCH" traps listen 99999 2>&1); rc=$?

@@ -400,6 +400,39 @@ test_incident_settings(void)
 	config_free(c);
 }
 
+/* trap-user becomes a createUser line with its source; bad ones are errors. */
+static void
+test_trap_users(void)
+{
+	char text[2048];
+	struct config *c;
+
+	snprintf(text, sizeof(text), "%s"
+	    "trap-user \"ops\" engine-id \"0x8000000001020304\" auth SHA-256 "
+	    "auth-passphrase \"auth pass 1\" priv AES-256 priv-passphrase "
+	    "\"privpass2\" from 203.0.113.0/24\n"
+	    "trap-user \"inf\" auth SHA auth-passphrase \"informpass\"\n"
+	    "trap-v3-level authPriv\n", base);
+	c = config_load(write_file("t.conf", text));
+	CHECK(c->nerrors == 0 && c->ntrap_users == 2, "two trap users");
+	if (c->ntrap_users == 2) {
+		CHECK(strcmp(c->trap_users[0], "-e 0x8000000001020304 ops "
+		    "SHA-256 \"auth pass 1\" AES-256 \"privpass2\" from "
+		    "203.0.113.0/24") == 0, "trap user as a createUser line");
+		CHECK(strcmp(c->trap_users[1], "inf SHA \"informpass\"") == 0,
+		    "trap user without engine ID, privacy or source");
+	}
+	CHECK(c->trap_v3_level == SNMP_LEVEL_AUTHPRIV, "trap-v3-level");
+	config_free(c);
+	bad("trap-user \"x\" priv AES priv-passphrase \"longenough\"\n", 3,
+	    "priv needs auth", "trap-user priv without auth");
+	bad("trap-user \"x\" auth SHA auth-passphrase \"a\\\"bcdefghij\"\n",
+	    3, "double quote", "trap-user passphrase with a quote");
+	bad("trap-user \"x\" engine-id \"0x80000000010\" auth SHA "
+	    "auth-passphrase \"abcdefghij\"\n", 3, "engine-id",
+	    "trap-user odd engine-id");
+}
+
 int
 main(void)
 {
@@ -411,6 +444,7 @@ main(void)
 	test_strict_files();
 	test_secret_not_echoed();
 	test_incident_settings();
+	test_trap_users();
 	(void)!system("rm -rf /tmp/nocwatch-conf.*");
 	return unit_done();
 }
