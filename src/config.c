@@ -31,6 +31,8 @@ struct src {
 	char		*buf;
 	size_t		 len, pos;
 	int		 line;
+	mode_t		 mode;
+	int		 told_secret;	/* "readable by everyone" said once */
 };
 
 struct macro {
@@ -186,6 +188,8 @@ src_push(struct parser *p, const char *path, const char *from, int fline)
 	s->buf[s->len] = '\0';
 	s->pos = 0;
 	s->line = 1;
+	s->mode = st.st_mode;
+	s->told_secret = 0;
 	if (s->len != (size_t)st.st_size)
 		conf_error(p, from, fline, "%s: read %zu of %lld bytes", path,
 		    s->len, (long long)st.st_size);
@@ -549,7 +553,7 @@ trap_user_rule(struct parser *p, struct config *c)
 		bad = 1;
 	}
 	if (!bad) {
-		n = snprintf(line, sizeof(line), "%s%s%s %s", engine ? "-e " :
+		n = snprintf(line, sizeof(line), "%s%s%s%s", engine ? "-e " :
 		    "", engine ? engine : "", engine ? " " : "", name);
 		if (d.snmp.auth != SNMP_AUTH_NONE)
 			n += snprintf(line + n, sizeof(line) - (size_t)n,

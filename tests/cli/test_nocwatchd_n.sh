@@ -7,9 +7,16 @@ D=${B:-build}/nocwatchd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-out=$("$D" -n -f etc/nocwatch.conf); rc=$?
+# As installed: the secrets file private (a checkout's files are 0644).
+cp etc/nocwatch.conf etc/nocwatch.secrets.conf "$tmp/"
+chmod 600 "$tmp/nocwatch.secrets.conf"
+out=$("$D" -n -f "$tmp/nocwatch.conf"); rc=$?
 expect_rc "sample estate: -n exits 0" 0 $rc
 expect_match "sample estate: configuration OK" '^configuration OK: 8 sites, 25 devices, 8 links$' "$out"
+chmod 644 "$tmp/nocwatch.secrets.conf"
+err=$("$D" -n -f "$tmp/nocwatch.conf" 2>&1); rc=$?
+expect_rc "secrets readable by everyone: -n exits 1" 1 $rc
+expect_match "  and says which file and what to do" "^$tmp/nocwatch.secrets.conf:3: .* readable by everyone \(mode 0644\).*chmod o-r" "$err"
 
 cat >"$tmp/bad.conf" <<'CONF'
 site "dc" { kind datacentre }

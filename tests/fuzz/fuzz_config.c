@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((f = fopen(path, "w")) == NULL)
 		return 0;
+	(void)fchmod(fileno(f), 0600);	/* macros need a private file */
 	fwrite(data, 1, size, f);
 	fclose(f);
 	c = config_load(path);

@@ -24,6 +24,7 @@ write_file(const char *name, const char *text)
 	f = fopen(path, "w");
 	fputs(text, f);
 	fclose(f);
+	chmod(path, 0600);	/* secrets (macros) need a private file */
 	return path;
 }
 
@@ -64,9 +65,17 @@ bad(const char *body, int line, const char *what, const char *name)
 static void
 test_sample(void)
 {
-	struct config *c = config_load("etc/nocwatch.conf");
 	const struct device_conf *d;
 	const struct site_conf *s;
+	struct config *c;
+	char cmd[1200];
+
+	/* A checkout's files are 0644: install them as make install does. */
+	snprintf(cmd, sizeof(cmd), "cp etc/nocwatch.conf etc/nocwatch.secrets.conf"
+	    " %s/ && chmod 600 %s/nocwatch.secrets.conf", dir, dir);
+	CHECK(system(cmd) == 0, "the sample copied");
+	snprintf(cmd, sizeof(cmd), "%s/nocwatch.conf", dir);
+	c = config_load(cmd);
 
 	CHECK(c->nerrors == 0, "the sample estate parses");
 	CHECK(c->nsites == 8 && c->ndevices == 25 && c->nlinks == 8,
@@ -248,6 +257,21 @@ test_strict_files(void)
 	chmod(path, 0644);
 	c = config_load(write_file("main2.conf", "\ninclude \"open.conf\"\n"));
 	CHECK(c->nerrors == 0, "the same include, mode 0644, is fine");
+	config_free(c);
+
+	write_file("sec.conf", "# secrets\n\nro = \"s3cret-value\"\nrw = \"x\"\n");
+	snprintf(path, sizeof(path), "%s/sec.conf", dir);
+	chmod(path, 0644);
+	c = config_load(write_file("main3.conf", "include \"sec.conf\"\n"));
+	CHECK(has_error(c, "sec.conf", 3, "readable by everyone (mode 0644)") &&
+	    c->nerrors == 1, "secrets readable by everyone: refused, once, at "
+	    "the first definition");
+	CHECK(c->nerrors == 1 && strstr(c->errors[0], "s3cret") == NULL,
+	    "  without the value");
+	config_free(c);
+	chmod(path, 0640);
+	c = config_load(write_file("main3.conf", "include \"sec.conf\"\n"));
+	CHECK(c->nerrors == 0, "the same secrets, mode 0640, are fine");
 	config_free(c);
 }
 
