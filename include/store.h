@@ -37,6 +37,8 @@ struct store	*store_open(const char *path, int readonly, char *err,
 		    size_t errlen);
 void		 store_close(struct store *);
 int		 store_schema_version(struct store *);
+/* PRAGMA quick_check's finding at open: "ok", or "corrupt: ...". */
+const char	*store_integrity(const struct store *);
 
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);

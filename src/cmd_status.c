@@ -63,6 +63,7 @@ status_print(json_t *o)
 {
 	json_t *d = json_object_get(o, "daemon"), *devs, *dev, *checks, *c;
 	json_t *sc = json_object_get(d, "scheduler"), *rrd = json_object_get(d, "rrd");
+	const char *integ;
 	size_t i, j;
 	char a[80], b[80], t[80];
 
@@ -90,6 +91,10 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
 	    "open")), json_integer_value(json_object_get(json_object_get(d,
 	    "incidents"), "outbox_backlog")));
+	integ = json_string_value(json_object_get(json_object_get(d,
+	    "incidents"), "store_integrity"));
+	if (integ != NULL && strcmp(integ, "ok") != 0)
+		printf("STORE DAMAGED: %s\n", integ);
 	printf("sites:");
 	json_array_foreach(json_object_get(o, "sites"), i, dev) {
 		const char *par = json_string_value(json_object_get(dev,

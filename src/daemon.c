@@ -22,6 +22,7 @@
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "snmp.h"
+#include "store.h"
 #include "trap.h"
 #include "xmalloc.h"
 

@@ -24,7 +24,61 @@
 struct store {
 	sqlite3		*db;
 	int		 readonly;
+	char		 integrity[256];	/* "ok" or quick_check's finding */
 };
+
+/*
+ * PRAGMA quick_check at open: a damaged page would otherwise show only
+ * when a write or a read happens to touch it, perhaps mid-outage.
+ */
+static void
+store_quick_check(struct store *st, const char *path)
+{
+	sqlite3_stmt *s;
+	const unsigned char *t;
+	int rc, n = 0;
+
+	snprintf(st->integrity, sizeof(st->integrity), "unchecked");
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(3)", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(st->integrity, sizeof(st->integrity), "corrupt: %s",
+		    sqlite3_errmsg(st->db));
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = sqlite3_column_text(s, 0);
+		if (n++ == 0)
+			snprintf(st->integrity, sizeof(st->integrity), "%s",
+			    t ? (const char *)t : "?");
+		else if (strlen(st->integrity) + 3 < sizeof(st->integrity))
+			snprintf(st->integrity + strlen(st->integrity),
+			    sizeof(st->integrity) - strlen(st->integrity),
+			    "; %s", t ? (const char *)t : "?");
+	}
+	if (rc != SQLITE_DONE)
+		snprintf(st->integrity, sizeof(st->integrity), "corrupt: %s",
+		    sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	if (strcmp(st->integrity, "ok") != 0 && strncmp(st->integrity,
+	    "corrupt: ", 9) != 0) {
+		char tmp[sizeof(st->integrity)];
+
+		snprintf(tmp, sizeof(tmp), "corrupt: %.240s", st->integrity);
+		snprintf(st->integrity, sizeof(st->integrity), "%s", tmp);
+	}
+out:
+	if (strcmp(st->integrity, "ok") != 0)
+		log_warnx("store: %s is damaged (%s); the daemon goes on, but "
+		    "incidents may not be recorded: stop it, keep a copy and "
+		    "recover the file (sqlite3 %s .recover)", path,
+		    st->integrity, path);
+}
+
+const char *
+store_integrity(const struct store *st)
+{
+	return st->integrity[0] != '\0' ? st->integrity : "unchecked";
+}
 
 static const char *const migrations[] = {
 	/* 1: incidents, their timeline and evidence, outbox, maintenance */
@@ -186,6 +240,8 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
+	if (!readonly)
+		store_quick_check(st, path);
 	if (readonly && store_schema_version(st) < 1) {
 		snprintf(err, errlen, "%s: not a nocwatch store (yet)", path);
 		store_close(st);
