@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A restart in the middle of an outage must not resolve it.  After a start
+# no check has run: its silence is not a recovery.  Before this, an open
+# incident whose check takes longer than the hold-down (here a TCP check
+# that times out after 3 s and two retries, a 1 s hold-down) was resolved
+# once its first run failed softly (a soft failure counted as "up") and
+# opened again as a new incident when the retries were used up.
+# Then kill -9 three times during the outage: still the one incident; and
+# once the service is back, it resolves.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+. tests/lab/lab.sh
+lab_init || exit 1
+. tests/lab/topo_basic.sh
+D=$PWD/${B:-build}/nocwatchd
+DB=$LAB_DIR/state.db
+
+lab_bg core python3 tests/lab/servers.py banner 198.51.100.2 2222 "SSH-2.0-lab"
+lab_wait_tcp noc 198.51.100.2 2222 || fail "the service starts" "no"
+cat >"$LAB_DIR/n.conf" <<CONF
+rrd-dir "$LAB_DIR/rrd"
+layouts "$PWD/rrd"
+control-socket "$LAB_DIR/ctl.sock"
+state-db "$DB"
+http-listen none
+incidents { correlation-window 1s hold-down 1s reopen-window 60s }
+site "dc" { kind datacentre }
+device "app" { site "dc" address 198.51.100.2
+	check tcp 2222 { interval 10s timeout 3s } }
+CONF
+"$D" -n -f "$LAB_DIR/n.conf" >/dev/null
+expect_rc "the configuration is OK" 0 $?
+
+start() {
+	lab_bg noc "$D" -f "$LAB_DIR/n.conf" 2>>"$LAB_DIR/daemon.log"
+	dpid=${LAB_PIDS[-1]}
+}
+# The service hangs: SYNs go unanswered, so every check takes its 3 s.
+lab_exec core nft -f - <<'NFT'
+table inet hang {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 2222 drop
+	}
+}
+NFT
+start
+lab_inc_wait 'len(I) == 1 and I[0]["state"] == "open"' 30
+expect_rc "the hung service opens an incident" 0 $?
+id=$(lab_inc_q 'I[0]["id"] if I else 0')
+
+kill -TERM "$dpid"
+wait "$dpid" 2>/dev/null
+start
+t0=$(date +%s)
+resolved=0
+for i in $(seq 1 40); do	# 8 s: several hold-downs, but before its check runs twice
+	[ "$(lab_inc_q 'any(i["state"] == "resolved" for i in I)')" = True ] && { resolved=1; break; }
+	sleep 0.2
+done
+expect_range "after a restart the open incident is not resolved before its check ran" 0 0 "$resolved"
+# Wait until the check has run in this process (bounded: interval + timeout).
+for i in $(seq 1 100); do
+	lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock" 2>/dev/null | grep -q '^app .*timeout' && break
+	sleep 0.2
+done
+sleep 2
+expect_match "once its check ran: still the one incident, open" "^1 $id open$" \
+    "$(lab_inc_q '" ".join([str(len(I)), str(I[0]["id"]), I[0]["state"]]) if I else "none"')"
+
+for n in 1 2 3; do
+	kill -KILL "$dpid"
+	wait "$dpid" 2>/dev/null
+	start
+	sleep 3
+done
+sleep 12
+expect_match "three kill -9 restarts in the outage: still the one incident, open" "^1 $id open$" \
+    "$(lab_inc_q '" ".join([str(len(I)), str(I[0]["id"]), I[0]["state"]]) if I else "none"')"
+
+lab_exec core nft delete table inet hang
+lab_inc_wait 'len(I) == 1 and I[0]["state"] == "resolved"' 30
+expect_rc "the service back: the incident resolves" 0 $?
+echo "# restart test: $(($(date +%s) - t0)) s after the first restart"
+exit 0
