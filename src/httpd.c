@@ -16,11 +16,13 @@
  * in size and header count and rate-limited per client address.
  */
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -34,6 +36,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <jansson.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -95,6 +98,12 @@ struct httpd {
 	SSL_CTX			*tls;
 	char			*last;
 	unsigned long long	 requests, limited, denied;
+	struct evconnlistener	*lev;		/* evhttp's own listener */
+	struct event		*resume;	/* accepting again after a pause */
+	unsigned long long	 accept_errors, accept_told;
+	double			 accept_logged;	/* monotonic s */
+	int			 fd_paused;	/* descriptors kept for checks */
+	unsigned long long	 fd_pauses;
 };
 
 enum scope { SCOPE_PUBLIC, SCOPE_READ, SCOPE_WRITE };
@@ -326,9 +335,11 @@ health_json(struct httpd *h)
 	json_decref(st);
 	if (o == NULL)
 		o = json_object();
-	json_object_set_new(o, "http", json_pack("{s:I, s:I, s:I}",
-	    "requests", (json_int_t)h->requests, "rate_limited",
-	    (json_int_t)h->limited, "denied", (json_int_t)h->denied));
+	json_object_set_new(o, "http", json_pack("{s:I, s:I, s:I, s:I, s:I, "
+	    "s:b}", "requests", (json_int_t)h->requests, "rate_limited",
+	    (json_int_t)h->limited, "denied", (json_int_t)h->denied,
+	    "accept_errors", (json_int_t)h->accept_errors, "fd_pauses",
+	    (json_int_t)h->fd_pauses, "accepting", !h->fd_paused));
 	return o;
 }
 
@@ -760,6 +771,67 @@ get_events(struct httpd *h, struct evhttp_request *req)
 }
 
 static void
+fd_pause(struct httpd *h, long n, const struct rlimit *rl)
+{
+	h->fd_paused = 1;
+	h->fd_pauses++;
+	evconnlistener_disable(h->lev);
+	log_warnx("http: %ld of %llu descriptors in use; new connections wait "
+	    "until some close", n, (unsigned long long)rl->rlim_cur);
+}
+
+/*
+ * At each accepted connection (evhttp asks us for its bufferevent): the
+ * lowest free descriptor is about the number in use.  Past 3/4 of the
+ * limit the listener pauses, before a burst can take them all.
+ */
+static void
+fd_guard(struct httpd *h)
+{
+	struct rlimit rl;
+	int fd;
+
+	if (h->fd_paused || h->lev == NULL || getrlimit(RLIMIT_NOFILE,
+	    &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	fd = fcntl(evconnlistener_get_fd(h->lev), F_DUPFD_CLOEXEC, 0);
+	if (fd != -1)
+		close(fd);
+	if (fd == -1 || fd > (long)(rl.rlim_cur * 3 / 4))
+		fd_pause(h, fd == -1 ? (long)rl.rlim_cur : fd, &rl);
+}
+
+/*
+ * Clients must not take the descriptors the checks need: past 3/4 of the
+ * limit in use, new HTTP connections wait in the kernel's backlog until
+ * the count falls under 3/5 (the idle ones time out meanwhile).
+ */
+static void
+fd_headroom(struct httpd *h)
+{
+	struct rlimit rl;
+	long n = 0;
+	DIR *dir;
+
+	if (h->lev == NULL || getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY || (dir = opendir("/proc/self/fd")) ==
+	    NULL)
+		return;
+	while (readdir(dir) != NULL)
+		n++;
+	closedir(dir);
+	n -= 3;		/* ".", ".." and the directory's own */
+	if (!h->fd_paused && n > (long)(rl.rlim_cur * 3 / 4))
+		fd_pause(h, n, &rl);
+	else if (h->fd_paused && n < (long)(rl.rlim_cur * 3 / 5)) {
+		h->fd_paused = 0;
+		evconnlistener_enable(h->lev);
+		log_info("http: accepting connections again (%ld descriptors in "
+		    "use)", n);
+	}
+}
+
+static void
 tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
@@ -769,6 +841,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	fd_headroom(h);
 	for (i = 0; i < MAX_STREAMS; i++)
 		any |= h->streams[i].req != NULL;
 	if (!any)
@@ -1008,10 +1081,13 @@ route(struct evhttp_request *req, void *arg)
 }
 
 static struct bufferevent *
-tls_bev(struct event_base *base, void *arg)
+conn_bev(struct event_base *base, void *arg)
 {
 	struct httpd *h = arg;
 
+	fd_guard(h);
+	if (h->tls == NULL)
+		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	return bufferevent_openssl_socket_new(base, -1, SSL_new(h->tls),
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }
@@ -1034,14 +1110,58 @@ tls_setup(struct httpd *h, char *err, size_t errlen)
 		    c->tls_key, e ? ERR_reason_error_string(e) : "bad key");
 		return -1;
 	}
-	evhttp_set_bevcb(h->http, tls_bev, h);
 	return 0;
+}
+
+static void
+accept_resume(evutil_socket_t fd, short ev, void *arg)
+{
+	struct httpd *h = arg;
+
+	(void)fd;
+	(void)ev;
+	if (!h->fd_paused)
+		evconnlistener_enable(h->lev);
+}
+
+/*
+ * accept() failed for a reason that does not pass (out of descriptors:
+ * EMFILE/ENFILE, or out of memory).  libevent would retry at once, for as
+ * long as the connection waits in the backlog: a spin that wrote millions
+ * of log lines.  Pause the listener for a second instead, and say so at
+ * most every 10 s with the count.
+ */
+/* The listener's argument is evhttp's own; there is one server. */
+static struct httpd *accept_owner;
+
+static void
+accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct httpd *h = accept_owner;
+	struct timeval tv = { 1, 0 };
+	int e = EVUTIL_SOCKET_ERROR();
+	double now = mono_s();
+
+	(void)arg;
+	if (h == NULL)
+		return;
+	h->accept_errors++;
+	evconnlistener_disable(lev);
+	evtimer_add(h->resume, &tv);
+	if (now - h->accept_logged >= 10) {
+		log_warnx("http: cannot accept a connection: %s (%llu times "
+		    "since the last message); new connections wait 1 s",
+		    strerror(e), h->accept_errors - h->accept_told);
+		h->accept_logged = now;
+		h->accept_told = h->accept_errors;
+	}
 }
 
 struct httpd *
 httpd_start(struct daemon *d, char *err, size_t errlen)
 {
 	const char *listen = d->conf->http_listen;
+	struct evhttp_bound_socket *bound;
 	struct httpd *h;
 	struct timeval tv = { 1, 0 };
 	char host[256], perr[160];
@@ -1063,13 +1183,15 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
 	evhttp_set_gencb(h->http, route, h);
+	evhttp_set_bevcb(h->http, conn_bev, h);
 	if (tls_setup(h, err, errlen) == -1) {
 		evhttp_free(h->http);
 		SSL_CTX_free(h->tls);
 		free(h);
 		return NULL;
 	}
-	if (evhttp_bind_socket(h->http, host, (ev_uint16_t)port) != 0) {
+	if ((bound = evhttp_bind_socket_with_handle(h->http, host,
+	    (ev_uint16_t)port)) == NULL) {
 		snprintf(err, errlen, "http-listen %s: cannot listen (%s)",
 		    listen, strerror(errno));
 		evhttp_free(h->http);
@@ -1077,6 +1199,10 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 		free(h);
 		return NULL;
 	}
+	h->lev = evhttp_bound_socket_get_listener(bound);
+	h->resume = evtimer_new(d->base, accept_resume, h);
+	accept_owner = h;
+	evconnlistener_set_error_cb(h->lev, accept_error);
 	h->tick = event_new(d->base, -1, EV_PERSIST, tick, h);
 	event_add(h->tick, &tv);
 	log_info("http%s: listening on %s", h->tls ? "s" : "", listen);
@@ -1089,6 +1215,9 @@ httpd_free(struct httpd *h)
 	if (h == NULL)
 		return;
 	event_free(h->tick);
+	event_free(h->resume);
+	if (accept_owner == h)
+		accept_owner = NULL;
 	evhttp_free(h->http);	/* closes the streams too */
 	SSL_CTX_free(h->tls);
 	free(h->last);
