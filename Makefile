@@ -163,7 +163,8 @@ FUZZ_CFLAGS = -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
 	      -fsanitize=fuzzer,address,undefined
 FUZZ_LIB = src/probe.c src/xmalloc.c src/log.c src/escape.c src/oids.c \
 	   src/config.c src/parse.c src/threshold.c src/secret.c \
-	   src/snmpval.c src/trap.c probes/icmp.c probes/capture.c probes/snmp.c
+	   src/snmpval.c src/trap.c src/loopwatch.c probes/icmp.c probes/capture.c \
+	   probes/snmp.c
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h src/*.inc)

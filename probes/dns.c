@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "dns.h"
+#include "loopwatch.h"
 #include "xmalloc.h"
 
 struct dns_probe {
@@ -115,7 +116,7 @@ dns_rcode_name(int rcode)
 }
 
 static void
-dns_done_cb(evutil_socket_t fd, short ev, void *arg)
+dns_done_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct dns_probe *d = arg;
 	struct probe_result *r = &d->res;
@@ -160,6 +161,14 @@ out:
 }
 
 static void
+dns_done_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("a DNS check");
+	dns_done_cb_run(fd, ev, arg);
+	lw_leave();
+}
+
+static void
 dns_fail_now(struct dns_probe *d, enum probe_outcome o, const char *why)
 {
 	d->result = -1;
@@ -169,7 +178,7 @@ dns_fail_now(struct dns_probe *d, enum probe_outcome o, const char *why)
 }
 
 static void
-dns_early_cb(evutil_socket_t fd, short ev, void *arg)
+dns_early_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct dns_probe *d = arg;
 
@@ -177,6 +186,14 @@ dns_early_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	dns_fail_now(d, d->result == -2 ? PROBE_ERROR : PROBE_BAD_RESPONSE,
 	    d->res.detail);
+}
+
+static void
+dns_early_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("a DNS check");
+	dns_early_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "escape.h"
+#include "loopwatch.h"
 #include "http.h"
 #include "xmalloc.h"
 
@@ -64,7 +65,7 @@ http_cert_days(const char *date, time_t now, double *days)
 }
 
 static void
-http_event_cb(evutil_socket_t fd, short what, void *arg)
+http_event_cb_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_engine *e = arg;
 	int running, flags = 0;
@@ -78,7 +79,15 @@ http_event_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-http_timer_cb(evutil_socket_t fd, short what, void *arg)
+http_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("an HTTP check");
+	http_event_cb_run(fd, what, arg);
+	lw_leave();
+}
+
+static void
+http_timer_cb_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_engine *e = arg;
 	int running;
@@ -87,6 +96,14 @@ http_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	http_check_done(e);
+}
+
+static void
+http_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("the HTTP check timer");
+	http_timer_cb_run(fd, what, arg);
+	lw_leave();
 }
 
 static int

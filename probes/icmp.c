@@ -28,6 +28,7 @@
 
 #include "icmp.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "xmalloc.h"
 
 #define SEQMAP_SIZE	65536
@@ -458,7 +459,7 @@ icmp_arm(struct icmp_probe *p)
 }
 
 static void
-icmp_timer_cb(evutil_socket_t fd, short ev, void *arg)
+icmp_timer_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct icmp_probe *p = arg;
 
@@ -472,6 +473,14 @@ icmp_timer_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 	}
 	icmp_finish(p);
+}
+
+static void
+icmp_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("the ICMP timer");
+	icmp_timer_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 static void
@@ -595,7 +604,7 @@ icmp_engine_input(struct icmp_engine *e, int family, const uint8_t *buf,
 }
 
 static void
-icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
+icmp_read_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct icmp_engine *e = arg;
 	struct icmp_sock *s = fd == e->s6.fd ? &e->s6 : &e->s4;
@@ -617,6 +626,14 @@ icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (!s->raw)
 		icmp_read_errqueue(e, s, family);
+}
+
+static void
+icmp_read_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("an ICMP reply");
+	icmp_read_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 static int

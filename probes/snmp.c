@@ -30,6 +30,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "loopwatch.h"
 #include "snmp.h"
 #include "xmalloc.h"
 
@@ -664,7 +665,7 @@ agent_arm(struct snmp_agent *a)
 }
 
 static void
-agent_read_cb(evutil_socket_t fd, short ev, void *arg)
+agent_read_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct snmp_agent *a = arg;
 	struct snmp_engine *e = a->eng;
@@ -681,7 +682,15 @@ agent_read_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 static void
-agent_timer_cb(evutil_socket_t fd, short ev, void *arg)
+agent_read_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("an SNMP response");
+	agent_read_cb_run(fd, ev, arg);
+	lw_leave();
+}
+
+static void
+agent_timer_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct snmp_agent *a = arg;
 	struct snmp_req *r, *next;
@@ -701,6 +710,14 @@ agent_timer_cb(evutil_socket_t fd, short ev, void *arg)
 			    "from %s in %.0f ms", a->host, now - r->queued_ms);
 	}
 	agent_arm(a);
+}
+
+static void
+agent_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("an SNMP retransmission");
+	agent_timer_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 static const char *
@@ -923,7 +940,7 @@ agent_discovered(struct snmp_agent *a, const struct snmp_req *probe)
 }
 
 static void
-engine_flush_cb(evutil_socket_t fd, short ev, void *arg)
+engine_flush_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct snmp_engine *e = arg;
 	struct snmp_req *r;
@@ -951,6 +968,14 @@ engine_flush_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 		req_free(r);
 	}
+}
+
+static void
+engine_flush_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("SNMP completions");
+	engine_flush_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 static struct snmp_req *

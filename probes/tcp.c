@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "escape.h"
+#include "loopwatch.h"
 #include "tcp.h"
 #include "xmalloc.h"
 
@@ -169,7 +170,7 @@ tcp_do_read(struct tcp_probe *t)
 }
 
 static void
-tcp_event_cb(evutil_socket_t fd, short what, void *arg)
+tcp_event_cb_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_probe *t = arg;
 	int err = 0;
@@ -213,6 +214,14 @@ tcp_event_cb(evutil_socket_t fd, short what, void *arg)
 		tcp_do_read(t);
 		break;
 	}
+}
+
+static void
+tcp_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("a TCP check");
+	tcp_event_cb_run(fd, what, arg);
+	lw_leave();
 }
 
 struct tcp_probe *

@@ -91,6 +91,14 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
 	    "open")), json_integer_value(json_object_get(json_object_get(d,
 	    "incidents"), "outbox_backlog")));
+	if (json_integer_value(json_object_get(sc, "slow_callbacks")) > 0)
+		printf("event loop: %lld callbacks held it over 100 ms; the "
+		    "slowest, %.0f ms: %s\n",
+		    json_integer_value(json_object_get(sc, "slow_callbacks")),
+		    json_real_value(json_object_get(sc, "slowest_callback_ms")),
+		    json_string_value(json_object_get(sc, "slowest_callback")) ?
+		    json_string_value(json_object_get(sc, "slowest_callback")) :
+		    "?");
 	integ = json_string_value(json_object_get(json_object_get(d,
 	    "incidents"), "store_integrity"));
 	if (integ != NULL && strcmp(integ, "ok") != 0)

@@ -23,6 +23,7 @@
 #include "escape.h"
 #include "incident.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "rrdstore.h"
 #include "unixsock.h"
 
@@ -112,7 +113,7 @@ control_command(struct daemon *d, const char *line)
 }
 
 static void
-control_read(struct bufferevent *bev, void *arg)
+control_read_run(struct bufferevent *bev, void *arg)
 {
 	struct daemon *d = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
@@ -135,6 +136,14 @@ control_read(struct bufferevent *bev, void *arg)
 		bufferevent_write(bev, "{\"error\":\"unknown request\"}\n", 28);
 	free(line);
 	bufferevent_setcb(bev, NULL, control_written, control_conn_event, d);
+}
+
+static void
+control_read(struct bufferevent *bev, void *arg)
+{
+	lw_enter("the control socket");
+	control_read_run(bev, arg);
+	lw_leave();
 }
 
 static void

@@ -19,6 +19,7 @@
 #include "httpd.h"
 #include "icmp.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "snmp.h"
@@ -173,7 +174,7 @@ trap_in(const struct trap *t, void *arg)
 }
 
 static void
-trap_recheck(evutil_socket_t fd, short what, void *arg)
+trap_recheck_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct device_rt *dev = arg;
 
@@ -181,6 +182,14 @@ trap_recheck(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	dev->d->traps_recheck_walks++;
 	daemon_recheck(dev->d, dev, 1);
+}
+
+static void
+trap_recheck(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("a trap's re-check");
+	trap_recheck_run(fd, what, arg);
+	lw_leave();
 }
 
 static int

@@ -52,6 +52,7 @@
 #include "httpd.h"
 #include "incident.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "parse.h"
 #include "rrdstore.h"
 #include "scheduler.h"
@@ -832,7 +833,7 @@ fd_headroom(struct httpd *h)
 }
 
 static void
-tick(evutil_socket_t fd, short what, void *arg)
+tick_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
 	json_t *j;
@@ -858,6 +859,14 @@ tick(evutil_socket_t fd, short what, void *arg)
 			stream_send(&h->streams[i], txt);
 	free(h->last);
 	h->last = txt;
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("the HTTP event streams");
+	tick_run(fd, what, arg);
+	lw_leave();
 }
 
 void
@@ -959,7 +968,7 @@ incident_known(struct incident_engine *e, long long id)
 }
 
 static void
-route(struct evhttp_request *req, void *arg)
+route_run(struct evhttp_request *req, void *arg)
 {
 	struct httpd *h = arg;
 	struct daemon *d = h->d;
@@ -1078,6 +1087,14 @@ route(struct evhttp_request *req, void *arg)
 		reply_error(req, 405, "method not allowed");
 	else
 		reply_error(req, 404, "not found");
+}
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	lw_enter("an HTTP API request");
+	route_run(req, arg);
+	lw_leave();
 }
 
 static struct bufferevent *

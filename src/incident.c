@@ -41,6 +41,7 @@
 #include "escape.h"
 #include "incident.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"

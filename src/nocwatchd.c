@@ -15,6 +15,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "loopwatch.h"
 
 static const char usage[] =
 "usage: nocwatchd [-dn] [-f file]\n"
@@ -25,7 +26,7 @@ static const char usage[] =
 "Signals: HUP reloads the configuration, TERM and INT stop.\n";
 
 static void
-on_signal(evutil_socket_t sig, short ev, void *arg)
+on_signal_run(evutil_socket_t sig, short ev, void *arg)
 {
 	struct daemon *d = arg;
 
@@ -37,6 +38,14 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 	}
 	log_info("stopping");
 	event_base_loopexit(d->base, NULL);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	lw_enter("a signal (reload or stop)");
+	on_signal_run(sig, ev, arg);
+	lw_leave();
 }
 
 static int
@@ -52,6 +61,7 @@ run(const char *file, struct config *c)
 	d.conf_path = file;
 	d.base = event_base_new();
 	signal(SIGPIPE, SIG_IGN);
+	lw_init(100);
 	if (daemon_start(&d, c, err, sizeof(err)) == -1) {
 		log_warnx("cannot start: %s", err);
 		rc = 1;

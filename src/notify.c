@@ -29,6 +29,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "notify.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -195,7 +196,7 @@ webhook_start(struct delivery *dl)
 /* --- exec ------------------------------------------------------------ */
 
 static void
-exec_poll(evutil_socket_t fd, short what, void *arg)
+exec_poll_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct delivery *dl = arg;
 	size_t len = strlen(dl->row.body);
@@ -245,6 +246,14 @@ exec_poll(evutil_socket_t fd, short what, void *arg)
 		finish(dl, 0, dl->row.attempts + 1 >= NOTIFY_EXEC_ATTEMPTS,
 		    "handler timed out");
 	}
+}
+
+static void
+exec_poll(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("a notify exec handler");
+	exec_poll_run(fd, what, arg);
+	lw_leave();
 }
 
 static void
@@ -370,11 +379,19 @@ run(struct notifier *n)
 }
 
 static void
-tick(evutil_socket_t fd, short what, void *arg)
+tick_run(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	run(arg);
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("the notifier");
+	tick_run(fd, what, arg);
+	lw_leave();
 }
 
 struct notifier *

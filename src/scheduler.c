@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "loopwatch.h"
 #include "probe.h"
 #include "scheduler.h"
 #include "xmalloc.h"
@@ -72,7 +73,7 @@ next_slot(const struct sched_item *it, double t)
 }
 
 static void
-item_fire(evutil_socket_t fd, short ev, void *arg)
+item_fire_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct sched_item *it = arg;
 	struct sched *s = it->s;
@@ -89,6 +90,14 @@ item_fire(evutil_socket_t fd, short ev, void *arg)
 	it->due_ms = next_slot(it, now > it->due_ms ? now : it->due_ms);
 	arm(it);
 	it->fn(it->arg);	/* last: it may remove the item */
+}
+
+static void
+item_fire(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("a check's start (scheduler)");
+	item_fire_run(fd, ev, arg);
+	lw_leave();
 }
 
 static void

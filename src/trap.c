@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "loopwatch.h"
 #include "snmp.h"
 #include "trap.h"
 #include "xmalloc.h"
@@ -468,7 +469,7 @@ trap_pre_parse(netsnmp_session *s, netsnmp_transport *t, void *data, int len)
 }
 
 static void
-trap_read_cb(evutil_socket_t fd, short ev, void *arg)
+trap_read_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct trap_listener *l = arg;
 
@@ -476,6 +477,14 @@ trap_read_cb(evutil_socket_t fd, short ev, void *arg)
 	NETSNMP_LARGE_FD_SET(fd, &l->fds);
 	snmp_sess_read2(l->sess, &l->fds);
 	NETSNMP_LARGE_FD_CLR(fd, &l->fds);
+}
+
+static void
+trap_read_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	lw_enter("the trap receiver");
+	trap_read_cb_run(fd, ev, arg);
+	lw_leave();
 }
 
 /*
