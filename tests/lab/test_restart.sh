@@ -6,7 +6,10 @@
 # once its first run failed softly (a soft failure counted as "up") and
 # opened again as a new incident when the retries were used up.
 # Then kill -9 three times during the outage: still the one incident; and
-# once the service is back, it resolves.
+# once the service is back, it resolves — with the store locked by another
+# process at that moment: the resolution waits until it can be committed
+# (it used to change in memory only, and the service desk never heard of
+# it), and is recorded and handed over exactly once.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -24,10 +27,17 @@ control-socket "$LAB_DIR/ctl.sock"
 state-db "$DB"
 http-listen none
 incidents { correlation-window 1s hold-down 1s reopen-window 60s }
+notify exec "$LAB_DIR/handler.sh" { timeout 5s retry-max 2s }
 site "dc" { kind datacentre }
 device "app" { site "dc" address 198.51.100.2
 	check tcp 2222 { interval 10s timeout 3s } }
 CONF
+cat >"$LAB_DIR/handler.sh" <<EOF
+#!/bin/sh
+cat >/dev/null
+echo "\$NOCWATCH_EVENT \$NOCWATCH_INCIDENT" >>"$LAB_DIR/exec.log"
+EOF
+chmod 755 "$LAB_DIR/handler.sh"
 "$D" -n -f "$LAB_DIR/n.conf" >/dev/null
 expect_rc "the configuration is OK" 0 $?
 
@@ -78,8 +88,28 @@ sleep 12
 expect_match "three kill -9 restarts in the outage: still the one incident, open" "^1 $id open$" \
     "$(lab_inc_q '" ".join([str(len(I)), str(I[0]["id"]), I[0]["state"]]) if I else "none"')"
 
+# Another process holds the store's write lock for 12 s from the moment
+# the service is back (longer than the 5 s the daemon waits for it).
+python3 - "$DB" "$LAB_DIR/locked" <<'PY' &
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(12)
+con.execute("COMMIT")
+PY
+locker=$!
+for i in $(seq 1 50); do [ -f "$LAB_DIR/locked" ] && break; sleep 0.1; done
 lab_exec core nft delete table inet hang
+sleep 8
+kill -0 "$dpid" 2>/dev/null
+expect_rc "while the store is locked the daemon goes on" 0 $?
+wait "$locker"
 lab_inc_wait 'len(I) == 1 and I[0]["state"] == "resolved"' 30
-expect_rc "the service back: the incident resolves" 0 $?
+expect_rc "the lock gone: the incident resolves" 0 $?
+n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from timeline where event = ?", ("resolved",)).fetchone()[0])' "$DB")
+expect_range "  recorded once" 1 1 "$n"
+for i in $(seq 1 50); do grep -q '^resolved ' "$LAB_DIR/exec.log" 2>/dev/null && break; sleep 0.2; done
+expect_range "  and handed to the notify handler once" 1 1 "$(grep -c '^resolved ' "$LAB_DIR/exec.log" 2>/dev/null)"
 echo "# restart test: $(($(date +%s) - t0)) s after the first restart"
 exit 0
