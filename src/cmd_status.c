@@ -25,9 +25,10 @@ char *
 control_request(const char *path, const char *req, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
+	struct timeval tv = { 10, 0 };
 	size_t len = 0, cap = 65536;
 	char *buf;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd = -1, dirfd, rc, saved;
 
 	if (unixsock_addr(path, &sun, &dirfd, err, errlen) == -1)
@@ -46,11 +47,21 @@ control_request(const char *path, const char *req, char *err, size_t errlen)
 			close(fd);
 		return NULL;
 	}
+	/* A daemon whose loop is blocked must not hang the engineer too. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	buf = malloc(cap);
 	while (buf != NULL && (n = read(fd, buf + len, cap - len - 1)) > 0) {
 		len += (size_t)n;
 		if (len + 1 == cap && cap < (64u << 20))
 			buf = realloc(buf, cap *= 2);
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		snprintf(err, errlen, "%s: no answer within %ld s (nocwatchd is "
+		    "busy, or its event loop is blocked)", path,
+		    (long)tv.tv_sec);
+		free(buf);
+		close(fd);
+		return NULL;
 	}
 	close(fd);
 	if (buf != NULL)
