@@ -17,6 +17,7 @@ N=${N:-1000}
 RUN=${RUN:-120}
 V3=$((N / 10))
 B=${B:-build}
+CLI=${CLI:-$B/nocwatch}	# the command that asks (it gives up after 10 s)
 
 farm_hosts "$((N - V3))" >"$LAB_DIR/live"
 farm_up "$LAB_DIR/live" || exit 1
@@ -43,7 +44,7 @@ chmod 600 "$LAB_DIR/b.conf"
 lab_bg mon "$B/nocwatchd" -f "$LAB_DIR/b.conf" 2>"$LAB_DIR/daemon.log"
 dpid=${LAB_PIDS[-1]}
 st() {
-	lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json |
+	lab_exec mon "$CLI" status --socket "$LAB_DIR/ctl.sock" --json |
 	    python3 -c 'import json,sys
 d = json.load(sys.stdin)
 s = d["daemon"]["scheduler"]
