@@ -72,6 +72,19 @@
 #define RATE_SLOTS		256
 #define MAX_STREAMS		64
 #define MAX_STREAMS_CLIENT	8	/* a wall or two, with tabs */
+#define CONN_DEADLINE_S		10	/* a first request, headers and body */
+#define MAX_CONN_CLIENT		32	/* connections from one address */
+
+/* Every connection evhttp accepted, until it lets it go. */
+struct hconn {
+	TAILQ_ENTRY(hconn)	 entry;
+	struct bufferevent	*bev;		/* one reference is ours */
+	double			 born;		/* monotonic s */
+	int			 served;	/* a request reached route() */
+	int			 cut;		/* shut down by us */
+	char			 peer[48];	/* "" until looked up */
+};
+TAILQ_HEAD(hconns, hconn);
 
 static const char csp[] = "default-src 'none'; script-src 'self'; "
     "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -105,9 +118,15 @@ struct httpd {
 	double			 accept_logged;	/* monotonic s */
 	int			 fd_paused;	/* descriptors kept for checks */
 	unsigned long long	 fd_pauses;
+	struct hconns		 conns;
+	size_t			 nconns;
+	unsigned long long	 slow_cut, client_cut;
 };
 
 enum scope { SCOPE_PUBLIC, SCOPE_READ, SCOPE_WRITE };
+
+static void	conns_sweep(struct httpd *);
+static void	conn_served(struct httpd *, struct evhttp_request *);
 
 static double
 mono_s(void)
@@ -337,10 +356,14 @@ health_json(struct httpd *h)
 	if (o == NULL)
 		o = json_object();
 	json_object_set_new(o, "http", json_pack("{s:I, s:I, s:I, s:I, s:I, "
-	    "s:b}", "requests", (json_int_t)h->requests, "rate_limited",
-	    (json_int_t)h->limited, "denied", (json_int_t)h->denied,
-	    "accept_errors", (json_int_t)h->accept_errors, "fd_pauses",
-	    (json_int_t)h->fd_pauses, "accepting", !h->fd_paused));
+	    "s:b, s:I, s:I, s:I}", "requests", (json_int_t)h->requests,
+	    "rate_limited", (json_int_t)h->limited, "denied",
+	    (json_int_t)h->denied, "accept_errors",
+	    (json_int_t)h->accept_errors, "fd_pauses",
+	    (json_int_t)h->fd_pauses, "accepting", !h->fd_paused,
+	    "connections", (json_int_t)h->nconns, "cut_slow",
+	    (json_int_t)h->slow_cut, "cut_per_client",
+	    (json_int_t)h->client_cut));
 	return o;
 }
 
@@ -843,6 +866,7 @@ tick_run(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	fd_headroom(h);
+	conns_sweep(h);
 	for (i = 0; i < MAX_STREAMS; i++)
 		any |= h->streams[i].req != NULL;
 	if (!any)
@@ -1093,20 +1117,134 @@ static void
 route(struct evhttp_request *req, void *arg)
 {
 	lw_enter("an HTTP API request");
+	conn_served(arg, req);
 	route_run(req, arg);
 	lw_leave();
 }
 
+/*
+ * evhttp (libevent 2.1) has no hook per connection, but asks us for each
+ * one's bufferevent: we keep a reference to it, so we can see when evhttp
+ * lets it go (its callbacks are cleared) and cut one that misbehaves
+ * (shutdown: evhttp then frees it as if the client had left).
+ */
 static struct bufferevent *
 conn_bev(struct event_base *base, void *arg)
 {
 	struct httpd *h = arg;
+	struct bufferevent *bev;
+	struct hconn *hc;
 
 	fd_guard(h);
 	if (h->tls == NULL)
-		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	return bufferevent_openssl_socket_new(base, -1, SSL_new(h->tls),
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	else
+		bev = bufferevent_openssl_socket_new(base, -1, SSL_new(h->tls),
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		return NULL;
+	hc = xcalloc(1, sizeof(*hc));
+	hc->bev = bev;
+	hc->born = mono_s();
+	bufferevent_incref(bev);
+	TAILQ_INSERT_TAIL(&h->conns, hc, entry);
+	h->nconns++;
+	return bev;
+}
+
+static void
+conn_served(struct httpd *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) :
+	    NULL;
+	struct hconn *hc;
+
+	TAILQ_FOREACH_REVERSE(hc, &h->conns, hconns, entry)
+		if (hc->bev == bev) {
+			hc->served = 1;
+			return;
+		}
+}
+
+static void
+addr_string(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *a;
+
+	buf[0] = '\0';
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	else
+		return;
+	if (inet_ntop(sa->sa_family, a, buf, (socklen_t)len) == NULL)
+		buf[0] = '\0';
+}
+
+static void
+conn_cut(struct hconn *hc)
+{
+	evutil_socket_t fd = bufferevent_getfd(hc->bev);
+
+	if (fd != -1)
+		(void)shutdown(fd, SHUT_RDWR);
+	hc->cut = 1;
+}
+
+/*
+ * Once a second: forget what evhttp let go; cut a connection that sent no
+ * whole request within CONN_DEADLINE_S (a slowloris trickling headers
+ * resets evhttp's idle timeout for ever); and cut the newest connections
+ * of an address holding more than MAX_CONN_CLIENT.
+ */
+static void
+conns_sweep(struct httpd *h)
+{
+	struct hconn *hc, *next, *o;
+	bufferevent_data_cb rd, wr;
+	bufferevent_event_cb ev;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	double now = mono_s();
+	size_t n;
+
+	for (hc = TAILQ_FIRST(&h->conns); hc != NULL; hc = next) {
+		next = TAILQ_NEXT(hc, entry);
+		bufferevent_getcb(hc->bev, &rd, &wr, &ev, NULL);
+		if (rd == NULL && wr == NULL && ev == NULL) {
+			TAILQ_REMOVE(&h->conns, hc, entry);
+			h->nconns--;
+			bufferevent_decref(hc->bev);	/* closes it */
+			free(hc);
+			continue;
+		}
+		if (hc->peer[0] == '\0' && bufferevent_getfd(hc->bev) != -1) {
+			sl = sizeof(ss);
+			if (getpeername(bufferevent_getfd(hc->bev),
+			    (struct sockaddr *)&ss, &sl) == 0)
+				addr_string((struct sockaddr *)&ss, hc->peer,
+				    sizeof(hc->peer));
+		}
+		if (!hc->served && !hc->cut && now - hc->born >
+		    CONN_DEADLINE_S) {
+			conn_cut(hc);
+			h->slow_cut++;
+		}
+	}
+	TAILQ_FOREACH_REVERSE(hc, &h->conns, hconns, entry) {
+		if (hc->cut || hc->peer[0] == '\0')
+			continue;
+		n = 0;
+		TAILQ_FOREACH(o, &h->conns, entry)
+			if (!o->cut && strcmp(o->peer, hc->peer) == 0)
+				n++;
+		if (n > MAX_CONN_CLIENT) {
+			conn_cut(hc);
+			h->client_cut++;
+		}
+	}
 }
 
 static int
@@ -1193,6 +1331,7 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 	}
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
+	TAILQ_INIT(&h->conns);
 	h->http = evhttp_new(d->base);
 	evhttp_set_max_headers_size(h->http, MAX_HEADERS_SIZE);
 	evhttp_set_max_body_size(h->http, MAX_BODY);
@@ -1229,6 +1368,8 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 void
 httpd_free(struct httpd *h)
 {
+	struct hconn *hc;
+
 	if (h == NULL)
 		return;
 	event_free(h->tick);
@@ -1236,6 +1377,11 @@ httpd_free(struct httpd *h)
 	if (accept_owner == h)
 		accept_owner = NULL;
 	evhttp_free(h->http);	/* closes the streams too */
+	while ((hc = TAILQ_FIRST(&h->conns)) != NULL) {
+		TAILQ_REMOVE(&h->conns, hc, entry);
+		bufferevent_decref(hc->bev);
+		free(hc);
+	}
 	SSL_CTX_free(h->tls);
 	free(h->last);
 	free(h);

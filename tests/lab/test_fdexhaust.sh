@@ -7,6 +7,10 @@
 # error pauses the listener for a second (one log line per 10 s), and past
 # 3/4 of the limit new connections wait in the kernel's backlog, so the
 # checks keep their descriptors; once the clients go, HTTP answers again.
+# An address holding more than 32 connections has its newest cut, and a
+# connection that has not sent a whole request within 10 s is cut (a
+# slowloris trickling one header byte at a time kept evhttp's idle timeout
+# alive for ever), so another client is answered during the attack.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -77,6 +81,41 @@ expect_range "  every TCP check still OK (failing)" 0 0 "$(st)"
 grep -q "cannot accept a connection\|descriptors in use" "$LAB_DIR/daemon.log"
 expect_rc "  and it says why new connections wait" 0 $?
 
+# Another client, from another address, during the attack.
+t0=$(date +%s%N)
+code=""
+for i in $(seq 1 40); do
+	code=$(lab_exec core curl -s -m 2 -o /dev/null -w '%{http_code}' http://198.51.100.1:8080/api/v1/health)
+	case "$code" in [1-5][0-9][0-9]) break ;; esac
+	sleep 0.25
+done
+expect_match "another client is answered during the attack (HTTP status)" '^[1-5][0-9][0-9]$' "$code"
+echo "# it waited $((($(date +%s%N) - t0) / 1000000)) ms"
+
+# A slowloris proper: one header byte every 2 s on one connection.
+cat >"$LAB_DIR/trickle.py" <<'PY'
+import socket, time
+s = socket.create_connection(("198.51.100.1", 8080))
+s.settimeout(1)
+t0 = time.time()
+req = b"GET /api/v1/health HTTP/1.1\r\nX-Slow: " + b"a" * 100
+for b in req:
+    try:
+        s.send(bytes([b]))
+    except OSError:
+        break
+    try:
+        if s.recv(1) == b"":
+            break
+    except socket.timeout:
+        pass
+    time.sleep(1)
+    if time.time() - t0 > 40:
+        break
+print(round(time.time() - t0))
+PY
+t=$(lab_exec site1 python3 "$LAB_DIR/trickle.py")
+expect_range "a connection trickling its headers is cut at the deadline (s)" 9 16 "$t"
 kill "$loris" 2>/dev/null
 ok=""
 for i in $(seq 1 60); do
