@@ -54,7 +54,13 @@ struct rrdstore_stats {
 	size_t			pending;	/* bytes of samples held */
 	size_t			cache_max;
 	double			delay;		/* s a sample may wait */
+	unsigned long		rrdcached_timeouts;
+	int			rrdcached_down;	/* backing off after a failure */
+	double			busy_s;		/* the writer's current pass */
 };
+
+/* How long the writer waits for one answer from rrdcached. */
+#define RRDSTORE_RRDCACHED_TIMEOUT_MS	5000
 
 /*
  * A writer thread with its cache; rrdcached: NULL, "unix:/path" or
@@ -88,8 +94,12 @@ void	rrdstore_flush(struct rrdstore *);
 /* The same without waiting (a reload). */
 void	rrdstore_flush_async(struct rrdstore *);
 void	rrdstore_stats(struct rrdstore *, struct rrdstore_stats *);
-/* Flush, stop the writer, free. */
-void	rrdstore_free(struct rrdstore *);
+/*
+ * Flush, stop the writer, free.  Waits at most grace_ms for the writer:
+ * a writer stuck in a library call is left behind (logged), so a stop is
+ * never held up by a disk or an rrdcached that does not answer.
+ */
+void	rrdstore_free(struct rrdstore *, int grace_ms);
 /* The last error the writer saw, for logs ("" if none). */
 void	rrdstore_last_error(struct rrdstore *, char *buf, size_t len);
 

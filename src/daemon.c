@@ -143,6 +143,7 @@ carry_over(struct device_rt *to, size_t nto, struct device_rt *from,
 					x->last_ms = y->last_ms;
 					x->value = y->value;
 					x->last_uptime = y->last_uptime;
+					x->last_uptime_at = y->last_uptime_at;
 					x->st = y->st;
 					memcpy(x->rtt_loss, y->rtt_loss,
 					    sizeof(x->rtt_loss));
@@ -352,7 +353,7 @@ daemon_stop(struct daemon *d)
 	d->inc = NULL;
 	devices_free(d->devs, d->ndevs);
 	sched_free(d->sched);
-	rrdstore_free(d->rrd);		/* flushes what is queued */
+	rrdstore_free(d->rrd, 10000);	/* flushes what is queued */
 	http_engine_free(d->http);
 	snmp_engine_free(d->snmp);
 	icmp_engine_free(d->icmp);

@@ -5,8 +5,8 @@
  *   GET  /api/v1/incidents[?state=..&priority=P1] | incidents/ID
  *   POST /api/v1/incidents/ID/ack              (write token)
  *   POST /api/v1/maintenance, DELETE /api/v1/maintenance[/ID] (write token)
- *   GET  /api/v1/metrics/DEVICE/METRIC?period=1h   (rrd_xport)
- *   GET  /graph/DEVICE/METRIC.png?period=1d         (rrd_graph)
+ *   GET  /api/v1/metrics/DEVICE/METRIC?period=1h   (src/httpd_rrd.c)
+ *   GET  /graph/DEVICE/METRIC.png?period=1d         (src/httpd_rrd.c)
  *   GET  /api/v1/events                             (server-sent events)
  *   GET  /, /static/FILE                            (the wall display)
  *
@@ -25,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,26 +43,22 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <rrd.h>
 
 #include "daemon.h"
 #include "escape.h"
-#include "graph.h"
 #include "httpd.h"
+#include "httpd_int.h"
 #include "incident.h"
 #include "log.h"
 #include "loopwatch.h"
 #include "parse.h"
-#include "rrdstore.h"
 #include "scheduler.h"
 #include "store.h"
+#include "workq.h"
 #include "xmalloc.h"
 
 #ifndef NOCWATCH_WEB_DIR
 #define NOCWATCH_WEB_DIR	"/usr/local/share/nocwatch/web"
-#endif
-#ifndef NOCWATCH_DEFS_DIR
-#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
 #endif
 
 #define MAX_HEADERS_SIZE	8192
@@ -121,6 +116,7 @@ struct httpd {
 	struct hconns		 conns;
 	size_t			 nconns;
 	unsigned long long	 slow_cut, client_cut;
+	struct workq		*rq;		/* graphs and exports */
 };
 
 enum scope { SCOPE_PUBLIC, SCOPE_READ, SCOPE_WRITE };
@@ -152,8 +148,8 @@ api_token_hash(const char *token, char *out, size_t len)
 
 /* --- replies ---------------------------------------------------------- */
 
-static void
-reply(struct evhttp_request *req, int code, const char *type,
+void
+httpd_reply(struct evhttp_request *req, int code, const char *type,
     struct evbuffer *body)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
@@ -170,8 +166,8 @@ reply(struct evhttp_request *req, int code, const char *type,
 	evhttp_send_reply(req, code, NULL, body);
 }
 
-static void
-reply_json(struct evhttp_request *req, int code, json_t *j)
+void
+httpd_reply_json(struct evhttp_request *req, int code, json_t *j)
 {
 	struct evbuffer *b;
 	char *s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) :
@@ -187,14 +183,14 @@ reply_json(struct evhttp_request *req, int code, json_t *j)
 	b = evbuffer_new();
 	evbuffer_add(b, s, strlen(s));
 	evbuffer_add(b, "\n", 1);
-	reply(req, code, "application/json; charset=utf-8", b);
+	httpd_reply(req, code, "application/json; charset=utf-8", b);
 	evbuffer_free(b);
 	free(s);
 	json_decref(j);
 }
 
-static void
-reply_error(struct evhttp_request *req, int code, const char *msg)
+void
+httpd_reply_error(struct evhttp_request *req, int code, const char *msg)
 {
 	char text[512];
 
@@ -204,7 +200,7 @@ reply_error(struct evhttp_request *req, int code, const char *msg)
 	/* A message may quote a client's bytes, cut anywhere: valid UTF-8
 	 * only, or jansson returns nothing. */
 	str_utf8_copy(text, sizeof(text), msg);
-	reply_json(req, code, json_pack("{s:s, s:i}", "error", text, "status",
+	httpd_reply_json(req, code, json_pack("{s:s, s:i}", "error", text, "status",
 	    code));
 }
 
@@ -268,8 +264,8 @@ rate_ok(struct httpd *h, const char *addr)
 	return 1;
 }
 
-static const char *
-query_param(struct evhttp_request *req, const char *name, char *buf,
+const char *
+httpd_query_param(struct evhttp_request *req, const char *name, char *buf,
     size_t len)
 {
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -308,14 +304,14 @@ authorize(struct httpd *h, struct evhttp_request *req, const char *addr,
 		return 0;
 	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0)
 		snprintf(tok, sizeof(tok), "%s", auth + 7);
-	else if (query_param(req, "token", qbuf, sizeof(qbuf)) != NULL)
+	else if (httpd_query_param(req, "token", qbuf, sizeof(qbuf)) != NULL)
 		snprintf(tok, sizeof(tok), "%s", qbuf);
 	if (tok[0] == '\0') {
 		if (need == SCOPE_READ && is_loopback(addr) &&
 		    (c->read_open_local || c->ntokens == 0))
 			return 0;
 		h->denied++;
-		reply_error(req, 401, "a token is needed (Authorization: "
+		httpd_reply_error(req, 401, "a token is needed (Authorization: "
 		    "Bearer TOKEN)");
 		return -1;
 	}
@@ -330,14 +326,14 @@ authorize(struct httpd *h, struct evhttp_request *req, const char *addr,
 		if (CRYPTO_memcmp(md, c->tokens[i].sha256, 32) == 0) {
 			if (need == SCOPE_WRITE && !c->tokens[i].write) {
 				h->denied++;
-				reply_error(req, 403, "this token may only "
+				httpd_reply_error(req, 403, "this token may only "
 				    "read");
 				return -1;
 			}
 			return 0;
 		}
 	h->denied++;
-	reply_error(req, 401, "unknown token");
+	httpd_reply_error(req, 401, "unknown token");
 	return -1;
 }
 
@@ -349,6 +345,7 @@ health_json(struct httpd *h)
 	struct daemon *d = h->d;
 	char *s = daemon_status_json(d);
 	json_t *st = s ? json_loads(s, 0, NULL) : NULL, *o;
+	struct workq_stats ws;
 
 	free(s);
 	o = json_incref(json_object_get(st, "daemon"));
@@ -364,6 +361,11 @@ health_json(struct httpd *h)
 	    "connections", (json_int_t)h->nconns, "cut_slow",
 	    (json_int_t)h->slow_cut, "cut_per_client",
 	    (json_int_t)h->client_cut));
+	workq_stats(h->rq, &ws);
+	json_object_set_new(o, "graphs", json_pack("{s:I, s:I, s:I, s:I, "
+	    "s:f}", "done", (json_int_t)ws.done, "late", (json_int_t)ws.late,
+	    "refused", (json_int_t)ws.refused, "queued",
+	    (json_int_t)ws.queued, "busy_s", ws.busy_s));
 	return o;
 }
 
@@ -371,31 +373,31 @@ static void
 get_incidents(struct httpd *h, struct evhttp_request *req)
 {
 	char sbuf[32], pbuf[8];
-	const char *state = query_param(req, "state", sbuf, sizeof(sbuf));
-	const char *prio = query_param(req, "priority", pbuf, sizeof(pbuf));
+	const char *state = httpd_query_param(req, "state", sbuf, sizeof(sbuf));
+	const char *prio = httpd_query_param(req, "priority", pbuf, sizeof(pbuf));
 	int p = 0;
 	json_t *a;
 
 	if (state != NULL && strcmp(state, "open") != 0 && strcmp(state,
 	    "acknowledged") != 0 && strcmp(state, "resolved") != 0 &&
 	    strcmp(state, "active") != 0) {
-		reply_error(req, 400, "state is open, acknowledged, resolved "
+		httpd_reply_error(req, 400, "state is open, acknowledged, resolved "
 		    "or active");
 		return;
 	}
 	if (prio != NULL) {
 		if ((prio[0] != 'P' && prio[0] != 'p') || prio[1] < '1' ||
 		    prio[1] > '4' || prio[2] != '\0') {
-			reply_error(req, 400, "priority is P1 to P4");
+			httpd_reply_error(req, 400, "priority is P1 to P4");
 			return;
 		}
 		p = prio[1] - '0';
 	}
 	a = store_incidents_json(incident_store(h->d->inc), state, p, 500);
 	if (a == NULL)
-		reply_error(req, 500, "the store did not answer");
+		httpd_reply_error(req, 500, "the store did not answer");
 	else
-		reply_json(req, 200, a);
+		httpd_reply_json(req, 200, a);
 }
 
 static int
@@ -462,7 +464,7 @@ post_maintenance(struct httpd *h, struct evhttp_request *req)
 	    (!json_is_string(d) || parse_duration(json_string_value(d), 60000,
 	    1000, 366 * 86400000.0, &dur, err, sizeof(err)) == -1)) {
 		json_decref(j);
-		reply_error(req, 400, "duration: e.g. \"2h\"");
+		httpd_reply_error(req, 400, "duration: e.g. \"2h\"");
 		return;
 	}
 	if (ends == 0 && dur > 0)
@@ -470,7 +472,7 @@ post_maintenance(struct httpd *h, struct evhttp_request *req)
 	if (j == NULL || scope == NULL || name == NULL || starts < 0 ||
 	    ends <= 0) {
 		json_decref(j);
-		reply_error(req, 400, "{\"scope\": \"site\"|\"device\", \"name\","
+		httpd_reply_error(req, 400, "{\"scope\": \"site\"|\"device\", \"name\","
 		    " \"ends\" or \"duration\", optional \"starts\" and "
 		    "\"reason\"} expected (times ISO 8601 UTC)");
 		return;
@@ -479,9 +481,9 @@ post_maintenance(struct httpd *h, struct evhttp_request *req)
 	    err, sizeof(err));
 	json_decref(j);
 	if (id < 0)
-		reply_error(req, 400, err);
+		httpd_reply_error(req, 400, err);
 	else
-		reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
+		httpd_reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 /*
@@ -496,7 +498,7 @@ delete_maintenance(struct httpd *h, struct evhttp_request *req)
 	const char *scope = json_string_value(json_object_get(j, "scope"));
 	const char *name = json_string_value(json_object_get(j, "name"));
 	char ibuf[24], err[256];
-	const char *q = query_param(req, "id", ibuf, sizeof(ibuf));
+	const char *q = httpd_query_param(req, "id", ibuf, sizeof(ibuf));
 	long long id = -1;
 	size_t i;
 
@@ -507,7 +509,7 @@ delete_maintenance(struct httpd *h, struct evhttp_request *req)
 	if (id == -1 && (scope == NULL || name == NULL)) {
 		json_decref(j);
 		json_decref(done);
-		reply_error(req, 400, "?id=N, or a body {\"id\": N} or "
+		httpd_reply_error(req, 400, "?id=N, or a body {\"id\": N} or "
 		    "{\"scope\": \"site\"|\"device\", \"name\"} expected");
 		return;
 	}
@@ -528,153 +530,9 @@ delete_maintenance(struct httpd *h, struct evhttp_request *req)
 	json_decref(j);
 	if (json_array_size(done) == 0) {
 		json_decref(done);
-		reply_error(req, 404, "no such active maintenance window");
+		httpd_reply_error(req, 404, "no such active maintenance window");
 	} else
-		reply_json(req, 200, json_pack("{s:o}", "removed", done));
-}
-
-static void
-get_metrics(struct httpd *h, struct evhttp_request *req, const char *dev,
-    const char *metric)
-{
-	const struct config *c = h->d->conf;
-	const struct rrd_layout *l;
-	char layout[64], file[1024], pbuf[16], start[32], defs[RRD_MAX_DS][1200];
-	char xps[RRD_MAX_DS][64];
-	char *argv[4 + 2 * RRD_MAX_DS];
-	const char *period = query_param(req, "period", pbuf, sizeof(pbuf));
-	int argc = 0, xsize;
-	time_t t0, t1;
-	unsigned long step, ncols, i, k, rows;
-	char **legend;
-	rrd_value_t *data;
-	json_t *o, *cols, *pts;
-	struct stat sb;
-	double sec;
-
-	graph_metric_layout(metric, layout, sizeof(layout));
-	if ((l = rrd_layout_find(h->d->layouts, h->d->nlayouts, layout)) ==
-	    NULL || rrd_path(c->rrd_dir, dev, metric, file, sizeof(file)) ==
-	    -1 || stat(file, &sb) == -1 || strchr(file, ':') != NULL) {
-		reply_error(req, 404, "no such metric");
-		return;
-	}
-	if (parse_duration(period ? period : "1h", 1000, 60000, 400 *
-	    86400000.0, &sec, start, sizeof(start)) == -1) {
-		reply_error(req, 400, "period: e.g. 1h, 6h, 24h");
-		return;
-	}
-	snprintf(start, sizeof(start), "-%lld", (long long)(sec / 1000));
-	/* What the write-behind cache holds for it first (bounded). */
-	rrdstore_flush_file(h->d->rrd, dev, metric, 2000);
-	argv[argc++] = "xport";
-	argv[argc++] = "--start";
-	argv[argc++] = start;
-	for (k = 0; k < l->nds; k++) {
-		snprintf(defs[k], sizeof(defs[k]), "DEF:v%lu=%s:%s:AVERAGE", k,
-		    file, l->ds_name[k]);
-		snprintf(xps[k], sizeof(xps[k]), "XPORT:v%lu:%s", k,
-		    l->ds_name[k]);
-		argv[argc++] = defs[k];
-	}
-	for (k = 0; k < l->nds; k++)
-		argv[argc++] = xps[k];
-	rrd_clear_error();
-	if (rrd_xport(argc, argv, &xsize, &t0, &t1, &step, &ncols, &legend,
-	    &data) != 0) {
-		reply_error(req, 500, rrd_get_error());
-		return;
-	}
-	o = json_object();
-	json_object_set_new(o, "device", json_string(dev));
-	json_object_set_new(o, "metric", json_string(metric));
-	json_object_set_new(o, "start", json_integer((json_int_t)t0));
-	json_object_set_new(o, "end", json_integer((json_int_t)t1));
-	json_object_set_new(o, "step", json_integer((json_int_t)step));
-	cols = json_array();
-	for (k = 0; k < ncols; k++) {
-		json_array_append_new(cols, json_string(legend[k]));
-		rrd_freemem(legend[k]);
-	}
-	rrd_freemem(legend);
-	json_object_set_new(o, "columns", cols);
-	pts = json_array();
-	rows = step > 0 ? (unsigned long)(t1 - t0) / step : 0;
-	for (i = 0; i < rows; i++) {
-		json_t *row = json_array();
-
-		json_array_append_new(row, json_integer((json_int_t)(t0 +
-		    (time_t)((i + 1) * step))));
-		for (k = 0; k < ncols; k++) {
-			double v = data[i * ncols + k];
-
-			json_array_append_new(row, isnan(v) ? json_null() :
-			    json_real(v));
-		}
-		json_array_append_new(pts, row);
-	}
-	rrd_freemem(data);
-	json_object_set_new(o, "points", pts);
-	reply_json(req, 200, o);
-}
-
-static void
-get_graph(struct httpd *h, struct evhttp_request *req, const char *dev,
-    const char *png_name)
-{
-	const struct config *c = h->d->conf;
-	char metric[200], layout[64], file[1024], title[256], err[512];
-	char pbuf[16], tbuf[16];
-	const char *period = query_param(req, "period", pbuf, sizeof(pbuf));
-	const char *theme = query_param(req, "theme", tbuf, sizeof(tbuf));
-	struct graph_req r;
-	unsigned char *png = NULL;
-	size_t n = 0, len = strlen(png_name);
-	struct evbuffer *b;
-	struct stat sb;
-
-	if (len < 5 || len - 4 >= sizeof(metric) ||
-	    strcmp(png_name + len - 4, ".png") != 0) {
-		reply_error(req, 404, "no such graph");
-		return;
-	}
-	snprintf(metric, sizeof(metric), "%.*s", (int)(len - 4), png_name);
-	graph_metric_layout(metric, layout, sizeof(layout));
-	if (rrd_path(c->rrd_dir, dev, metric, file, sizeof(file)) == -1 ||
-	    stat(file, &sb) == -1) {
-		reply_error(req, 404, "no such metric");
-		return;
-	}
-	if (period != NULL && strcmp(period, "1h") && strcmp(period, "6h") &&
-	    strcmp(period, "1d") && strcmp(period, "7d") && strcmp(period,
-	    "1m") && strcmp(period, "1y")) {
-		reply_error(req, 400, "period: 1h, 6h, 1d, 7d, 1m or 1y");
-		return;
-	}
-	rrdstore_flush_file(h->d->rrd, dev, metric, 2000);
-	memset(&r, 0, sizeof(r));
-	snprintf(title, sizeof(title), "%.100s %.100s", dev, metric);
-	r.defs_dir = c->layouts_dir ? c->layouts_dir : NOCWATCH_DEFS_DIR;
-	r.def = layout;
-	r.rrd_file = file;
-	r.title = title;
-	r.period = period ? period : "1d";
-	r.width = 800;
-	r.height = 250;
-	r.out = "-";
-	r.rrdcached = c->rrdcached;
-	r.dark = theme != NULL && strcmp(theme, "dark") == 0;
-	if (graph_render(&r, &png, &n, err, sizeof(err)) == -1) {
-		reply_error(req, 500, err);
-		return;
-	}
-	b = evbuffer_new();
-	evbuffer_add(b, png, n);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "max-age=30");
-	reply(req, 200, "image/png", b);
-	evbuffer_free(b);
-	free(png);
+		httpd_reply_json(req, 200, json_pack("{s:o}", "removed", done));
 }
 
 /* --- server-sent events ------------------------------------------------- */
@@ -774,7 +632,7 @@ get_events(struct httpd *h, struct evhttp_request *req)
 
 	client_addr(h, req, addr, sizeof(addr));
 	if ((s = stream_slot(h, addr)) == NULL) {
-		reply_error(req, 503, "too many event streams");
+		httpd_reply_error(req, 503, "too many event streams");
 		return;
 	}
 	s->req = req;
@@ -923,7 +781,7 @@ get_file(struct httpd *h, struct evhttp_request *req, const char *name)
 	/* Only plain names from the web directory. */
 	if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_.")
 	    != n || name[0] == '.') {
-		reply_error(req, 404, "not found");
+		httpd_reply_error(req, 404, "not found");
 		return;
 	}
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -933,17 +791,17 @@ get_file(struct httpd *h, struct evhttp_request *req, const char *name)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (type == NULL || (fd = open(path, O_RDONLY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1) {
-		reply_error(req, 404, "not found");
+		httpd_reply_error(req, 404, "not found");
 		return;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		reply_error(req, 404, "not found");
+		httpd_reply_error(req, 404, "not found");
 		return;
 	}
 	b = evbuffer_new();
 	evbuffer_add_file(b, fd, 0, sb.st_size);	/* takes fd */
-	reply(req, 200, type, b);
+	httpd_reply(req, 200, type, b);
 	evbuffer_free(b);
 }
 
@@ -1009,17 +867,17 @@ route_run(struct evhttp_request *req, void *arg)
 	client_addr(h, req, addr, sizeof(addr));
 	if (!rate_ok(h, addr)) {
 		h->limited++;
-		reply_error(req, 429, "too many requests");
+		httpd_reply_error(req, 429, "too many requests");
 		return;
 	}
 	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next)
 		nh++;
 	if (nh > MAX_HEADERS) {
-		reply_error(req, 431, "too many header fields");
+		httpd_reply_error(req, 431, "too many header fields");
 		return;
 	}
 	if (path == NULL || (n = split_path(path, part, 6)) < 0) {
-		reply_error(req, 400, "bad path");
+		httpd_reply_error(req, 400, "bad path");
 		return;
 	}
 	if (n == 0 && get) {
@@ -1032,53 +890,53 @@ route_run(struct evhttp_request *req, void *arg)
 	}
 	if (n == 3 && strcmp(part[0], "graph") == 0 && get) {
 		if (authorize(h, req, addr, SCOPE_READ) == 0)
-			get_graph(h, req, part[1], part[2]);
+			httpd_get_graph(h->d, h->rq, req, part[1], part[2]);
 		return;
 	}
 	if (n < 3 || strcmp(part[0], "api") != 0 || strcmp(part[1], "v1") != 0) {
-		reply_error(req, 404, "not found");
+		httpd_reply_error(req, 404, "not found");
 		return;
 	}
 	if (authorize(h, req, addr, get ? SCOPE_READ : SCOPE_WRITE) == -1)
 		return;
 	if (d->inc == NULL) {
-		reply_error(req, 503, "the incident engine is not running");
+		httpd_reply_error(req, 503, "the incident engine is not running");
 		return;
 	}
 	if (get && n == 3 && strcmp(part[2], "health") == 0)
-		reply_json(req, 200, health_json(h));
+		httpd_reply_json(req, 200, health_json(h));
 	else if (get && n == 3 && strcmp(part[2], "state") == 0)
-		reply_json(req, 200, summary_json(h));
+		httpd_reply_json(req, 200, summary_json(h));
 	else if (get && n == 3 && strcmp(part[2], "wall") == 0)
-		reply_json(req, 200, incident_wall_json(d->inc));
+		httpd_reply_json(req, 200, incident_wall_json(d->inc));
 	else if (get && n == 3 && strcmp(part[2], "sites") == 0)
-		reply_json(req, 200, incident_sites_json(d->inc));
+		httpd_reply_json(req, 200, incident_sites_json(d->inc));
 	else if (get && n == 3 && strcmp(part[2], "devices") == 0)
-		reply_json(req, 200, incident_devices_json(d->inc, NULL));
+		httpd_reply_json(req, 200, incident_devices_json(d->inc, NULL));
 	else if (get && n == 4 && strcmp(part[2], "devices") == 0) {
 		if ((j = incident_devices_json(d->inc, part[3])) == NULL)
-			reply_error(req, 404, "no such device");
+			httpd_reply_error(req, 404, "no such device");
 		else
-			reply_json(req, 200, j);
+			httpd_reply_json(req, 200, j);
 	} else if (get && n == 3 && strcmp(part[2], "incidents") == 0)
 		get_incidents(h, req);
 	else if (get && n == 4 && strcmp(part[2], "incidents") == 0) {
 		if (parse_id(part[3], &id) == -1 || (j = store_incident_json(
 		    incident_store(d->inc), id)) == NULL)
-			reply_error(req, 404, "no such incident");
+			httpd_reply_error(req, 404, "no such incident");
 		else
-			reply_json(req, 200, j);
+			httpd_reply_json(req, 200, j);
 	} else if (m == EVHTTP_REQ_POST && n == 5 && strcmp(part[2],
 	    "incidents") == 0 && strcmp(part[4], "ack") == 0) {
 		j = read_body_json(req);
 		if (parse_id(part[3], &id) == -1 || !incident_known(d->inc, id))
-			reply_error(req, 404, "no such incident");
+			httpd_reply_error(req, 404, "no such incident");
 		else if (incident_ack(d->inc, id, json_string_value(
 		    json_object_get(j, "by")) ? json_string_value(
 		    json_object_get(j, "by")) : "api", err, sizeof(err)) == -1)
-			reply_error(req, 409, err);
+			httpd_reply_error(req, 409, err);
 		else
-			reply_json(req, 200, store_incident_json(
+			httpd_reply_json(req, 200, store_incident_json(
 			    incident_store(d->inc), id));
 		json_decref(j);
 		httpd_changed(h);
@@ -1094,23 +952,23 @@ route_run(struct evhttp_request *req, void *arg)
 	    "maintenance") == 0) {
 		if (parse_id(part[3], &id) == -1 || incident_maint_remove(
 		    d->inc, id, err, sizeof(err)) == -1)
-			reply_error(req, 404, "no such active maintenance "
+			httpd_reply_error(req, 404, "no such active maintenance "
 			    "window");
 		else
-			reply_json(req, 200, json_pack("{s:I}", "removed",
+			httpd_reply_json(req, 200, json_pack("{s:I}", "removed",
 			    (json_int_t)id));
 		httpd_changed(h);
 	} else if (get && n == 3 && strcmp(part[2], "maintenance") == 0)
-		reply_json(req, 200, store_maint_json(incident_store(d->inc),
+		httpd_reply_json(req, 200, store_maint_json(incident_store(d->inc),
 		    0));
 	else if (get && n == 5 && strcmp(part[2], "metrics") == 0)
-		get_metrics(h, req, part[3], part[4]);
+		httpd_get_metrics(d, h->rq, req, part[3], part[4]);
 	else if (get && n == 3 && strcmp(part[2], "events") == 0)
 		get_events(h, req);
 	else if (!get && m != EVHTTP_REQ_POST && m != EVHTTP_REQ_DELETE)
-		reply_error(req, 405, "method not allowed");
+		httpd_reply_error(req, 405, "method not allowed");
 	else
-		reply_error(req, 404, "not found");
+		httpd_reply_error(req, 404, "not found");
 }
 
 static void
@@ -1355,6 +1213,13 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 		free(h);
 		return NULL;
 	}
+	if ((h->rq = workq_new(d->base, "graph", HTTPD_RRD_QUEUE, err,
+	    errlen)) == NULL) {
+		evhttp_free(h->http);
+		SSL_CTX_free(h->tls);
+		free(h);
+		return NULL;
+	}
 	h->lev = evhttp_bound_socket_get_listener(bound);
 	h->resume = evtimer_new(d->base, accept_resume, h);
 	accept_owner = h;
@@ -1376,6 +1241,8 @@ httpd_free(struct httpd *h)
 	event_free(h->resume);
 	if (accept_owner == h)
 		accept_owner = NULL;
+	/* Before evhttp_free: a job's request is answered (or given up). */
+	workq_free(h->rq, 2000);
 	evhttp_free(h->http);	/* closes the streams too */
 	while ((hc = TAILQ_FIRST(&h->conns)) != NULL) {
 		TAILQ_REMOVE(&h->conns, hc, entry);

@@ -34,8 +34,8 @@
 #include <unistd.h>
 
 #include <rrd.h>
-#include <rrd_client.h>
-
+#include "log.h"
+#include "rrdcc.h"
 #include "rrdstore.h"
 #include "xmalloc.h"
 
@@ -65,18 +65,20 @@ struct rrd_file {
 struct rrdstore {
 	char			 base[256];
 	char			*daemon;
+	struct rrdcc		*cc;		/* the writer's, through rrdcached */
 	double			 delay;		/* s; 0: every tick */
 	size_t			 cache_max;	/* bytes of pending samples */
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 work, idle;
 	struct sample		*head, *tail;
-	int			 stop;
+	int			 stop, exited;
 	unsigned		 flush_req, flush_done;	/* everything */
 	unsigned		 file_req, file_done;	/* some files */
 	char			*want[MAX_FILE_REQS];
 	size_t			 nwant;
 	unsigned long long	 seq_queued, seq_done;
+	double			 pass_started;	/* monotonic s; 0: asleep */
 	struct rrdstore_stats	 st;
 	char			 last_error[1024];
 	/* the writer's own */
@@ -86,6 +88,8 @@ struct rrdstore {
 	unsigned		 cache_gen, writer_gen;	/* set_cache calls */
 	double			 wdelay;	/* the writer's copies */
 	size_t			 wmax;
+	double			 logged_at;	/* the last error logged */
+	unsigned long		 unlogged;
 };
 
 static double
@@ -107,14 +111,27 @@ path_hash(const char *p)
 	return h % FILE_BUCKETS;
 }
 
+/* In the writer: counted, kept for status, logged at most once a minute. */
 static void
 store_error(struct rrdstore *s, const char *path, const char *why)
 {
+	double now = mono_now();
+
 	pthread_mutex_lock(&s->mu);
 	s->st.errors++;
 	snprintf(s->last_error, sizeof(s->last_error), "%.500s: %.400s", path,
 	    why ? why : "");
 	pthread_mutex_unlock(&s->mu);
+	s->unlogged++;
+	if (s->logged_at > 0 && now - s->logged_at < 60)
+		return;
+	if (s->unlogged > 1)
+		log_warnx("rrd: %lu write errors in the last minute; the last: "
+		    "%.300s: %.400s", s->unlogged, path, why ? why : "");
+	else
+		log_warnx("rrd: %.300s: %.400s", path, why ? why : "");
+	s->logged_at = now;
+	s->unlogged = 0;
 }
 
 /* The device directory must be a real directory, never a symlink. */
@@ -142,6 +159,7 @@ file_create(struct rrdstore *s, const struct sample *x)
 {
 	const char *argv[RRD_MAX_DS + RRD_MAX_RRA];
 	const struct rrd_layout *l = x->layout;
+	char err[512];
 	size_t i, n = 0;
 	int rc;
 
@@ -150,13 +168,16 @@ file_create(struct rrdstore *s, const struct sample *x)
 	for (i = 0; i < l->nrra; i++)
 		argv[n++] = l->rra[i];
 	rrd_clear_error();
-	if (s->daemon != NULL)
-		rc = rrdc_create(x->path, l->step, x->t - 1, 1, (int)n, argv);
-	else
-		rc = rrd_create_r2(x->path, l->step, x->t - 1, 1, NULL, NULL,
-		    (int)n, argv);
-	if (rc != 0)
+	if (s->cc != NULL)
+		rc = rrdcc_create(s->cc, x->path, l->step, x->t - 1, n, argv,
+		    err, sizeof(err));
+	else if ((rc = rrd_create_r2(x->path, l->step, x->t - 1, 1, NULL,
+	    NULL, (int)n, argv)) != 0)
+		snprintf(err, sizeof(err), "%s", rrd_get_error());
+	if (rc != 0) {
+		store_error(s, x->path, err);
 		return -1;
+	}
 	pthread_mutex_lock(&s->mu);
 	s->st.created++;
 	pthread_mutex_unlock(&s->mu);
@@ -179,6 +200,8 @@ static struct rrd_file *
 file_open(struct rrdstore *s, const struct sample *x)
 {
 	struct rrd_file *f = file_find(s, x->path);
+	char err[512];
+	time_t last;
 	unsigned h;
 	int fd;
 
@@ -195,14 +218,20 @@ file_open(struct rrdstore *s, const struct sample *x)
 	}
 	if (fd != -1)
 		close(fd);
-	if (fd == -1 && file_create(s, x) == -1) {
-		store_error(s, x->path, rrd_get_error());
+	if (fd == -1 && file_create(s, x) == -1)
+		return NULL;
+	if (s->cc == NULL)
+		last = rrd_last_r(x->path);
+	else if ((last = rrdcc_last(s->cc, x->path, err, sizeof(err))) ==
+	    -1) {
+		/* Not known yet (rrdcached down): dropped, asked again. */
+		store_error(s, x->path, err);
 		return NULL;
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->path = xstrdup(x->path);
 	f->nds = x->layout->nds;
-	f->last = s->daemon != NULL ? rrdc_last(x->path) : rrd_last_r(x->path);
+	f->last = last;
 	h = path_hash(x->path);
 	f->next = s->files[h];
 	s->files[h] = f;
@@ -246,6 +275,7 @@ static void
 file_write(struct rrdstore *s, struct rrd_file *f)
 {
 	const char **argv;
+	char err[512];
 	size_t i, off;
 	int rc;
 
@@ -257,12 +287,15 @@ file_write(struct rrdstore *s, struct rrd_file *f)
 		off += strlen(f->buf + off) + 1;
 	}
 	rrd_clear_error();
-	rc = s->daemon != NULL ?
-	    rrdc_update(f->path, (int)f->npending, argv) :
-	    rrd_update_r(f->path, NULL, (int)f->npending, argv);
+	if (s->cc != NULL)
+		rc = rrdcc_update(s->cc, f->path, f->npending, argv, err,
+		    sizeof(err));
+	else if ((rc = rrd_update_r(f->path, NULL, (int)f->npending,
+	    argv)) != 0)
+		snprintf(err, sizeof(err), "%s", rrd_get_error());
 	free(argv);
 	if (rc != 0)
-		store_error(s, f->path, rrd_get_error());
+		store_error(s, f->path, err);
 	pthread_mutex_lock(&s->mu);
 	s->st.updates++;
 	if (rc == 0) {
@@ -305,13 +338,15 @@ static void
 files_write_wanted(struct rrdstore *s, char **want, size_t n)
 {
 	struct rrd_file *f;
+	char err[512];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if ((f = file_find(s, want[i])) != NULL) {
 			file_write(s, f);
-			if (s->daemon != NULL && rrdc_flush(f->path) != 0)
-				store_error(s, f->path, rrd_get_error());
+			if (s->cc != NULL && rrdcc_flush(s->cc, f->path, err,
+			    sizeof(err)) != 0)
+				store_error(s, f->path, err);
 			f->dirty = 0;
 		}
 		free(want[i]);
@@ -323,13 +358,15 @@ static void
 files_flush_daemon(struct rrdstore *s)
 {
 	struct rrd_file *f;
+	char err[512];
 	size_t i;
 
 	for (i = 0; i < FILE_BUCKETS; i++)
 		for (f = s->files[i]; f != NULL; f = f->next)
 			if (f->dirty) {
-				if (rrdc_flush(f->path) != 0)
-					store_error(s, f->path, rrd_get_error());
+				if (rrdcc_flush(s->cc, f->path, err,
+				    sizeof(err)) != 0)
+					store_error(s, f->path, err);
 				f->dirty = 0;
 			}
 }
@@ -403,9 +440,10 @@ writer_main(void *arg)
 		gen = s->cache_gen;
 		s->wdelay = s->delay;
 		s->wmax = s->cache_max;
+		now = mono_now();
+		s->pass_started = now;
 		pthread_mutex_unlock(&s->mu);
 
-		now = mono_now();
 		if (gen != s->writer_gen) {
 			s->writer_gen = gen;
 			files_clamp_due(s, now);
@@ -422,6 +460,11 @@ writer_main(void *arg)
 			files_flush_daemon(s);
 
 		pthread_mutex_lock(&s->mu);
+		s->pass_started = 0;
+		if (s->cc != NULL) {
+			s->st.rrdcached_timeouts = rrdcc_timeouts(s->cc);
+			s->st.rrdcached_down = rrdcc_down(s->cc);
+		}
 		s->seq_done += n;
 		s->st.pending = s->pending_bytes;
 		s->flush_done = flushes;
@@ -430,10 +473,10 @@ writer_main(void *arg)
 		if (stop && s->head == NULL && s->nwant == 0)
 			break;
 	}
+	s->exited = 1;
+	pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->mu);
 	files_free(s);
-	if (s->daemon != NULL)
-		rrdc_disconnect();
 	return NULL;
 }
 
@@ -453,9 +496,9 @@ rrdstore_new(const char *base, const char *rrdcached, char *err, size_t errlen)
 	s->rnd = (unsigned)getpid() ^ (unsigned)time(NULL);
 	if (rrdcached != NULL) {
 		s->daemon = xstrdup(rrdcached);
-		if (rrdc_connect(rrdcached) != 0) {
-			snprintf(err, errlen, "rrdcached %s: %s", rrdcached,
-			    rrd_get_error());
+		s->cc = rrdcc_new(rrdcached, RRDSTORE_RRDCACHED_TIMEOUT_MS);
+		if (rrdcc_connect(s->cc, err, errlen) != 0) {
+			rrdcc_free(s->cc);
 			free(s->daemon);
 			free(s);
 			return NULL;
@@ -469,6 +512,7 @@ rrdstore_new(const char *base, const char *rrdcached, char *err, size_t errlen)
 	pthread_cond_init(&s->idle, NULL);
 	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the RRD writer thread");
+		rrdcc_free(s->cc);
 		free(s->daemon);
 		free(s);
 		return NULL;
@@ -608,6 +652,7 @@ rrdstore_stats(struct rrdstore *s, struct rrdstore_stats *st)
 	st->backlog = (size_t)(s->seq_queued - s->seq_done);
 	st->delay = s->delay;
 	st->cache_max = s->cache_max;
+	st->busy_s = s->pass_started > 0 ? mono_now() - s->pass_started : 0;
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -619,21 +664,54 @@ rrdstore_last_error(struct rrdstore *s, char *buf, size_t len)
 	pthread_mutex_unlock(&s->mu);
 }
 
-void
-rrdstore_free(struct rrdstore *s)
+/* Wait (mu held) until the writer has exited, or the deadline. */
+static int
+wait_exit(struct rrdstore *s, double deadline)
 {
+	struct timespec ts;
+
+	while (!s->exited && mono_now() < deadline) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->idle, &s->mu, &ts);
+	}
+	return s->exited;
+}
+
+void
+rrdstore_free(struct rrdstore *s, int grace_ms)
+{
+	double deadline = mono_now() + grace_ms / 1000.0;
+	unsigned want;
 	size_t i;
 
 	if (s == NULL)
 		return;
-	rrdstore_flush(s);	/* through rrdcached too: nothing is left */
+	/* Everything, through rrdcached too; then stop. */
 	pthread_mutex_lock(&s->mu);
+	want = ++s->flush_req;
+	pthread_cond_signal(&s->work);
+	wait_done(s, &s->flush_done, want, s->seq_queued, deadline);
 	s->stop = 1;
 	pthread_cond_signal(&s->work);
+	if (!wait_exit(s, deadline)) {
+		pthread_mutex_unlock(&s->mu);
+		/* Stuck in librrd or on the disk: left behind, with s. */
+		log_warnx("the RRD writer did not finish within %d ms; "
+		    "stopping without it (samples it held are lost)",
+		    grace_ms);
+		pthread_detach(s->thread);
+		return;
+	}
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
 	for (i = 0; i < s->nwant; i++)
 		free(s->want[i]);
+	rrdcc_free(s->cc);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->idle);

@@ -4,6 +4,8 @@
   servers.py banner ADDR PORT TEXT      send TEXT on connect, then close
   servers.py http ADDR PORT [CERT KEY]  HTTP(S): / -> 200 "nocwatch lab ok",
                                         /status/N -> N, /slow -> 2 s delay
+  servers.py mute PATH                  a Unix socket that accepts and never
+                                        answers (a hung rrdcached)
 """
 import http.server
 import socket
@@ -62,6 +64,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def mute(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(64)
+    s.settimeout(1)
+    held = []
+    end = time.time() + LIFETIME
+    while time.time() < end:
+        try:
+            c, _ = s.accept()
+            held.append(c)      # never read, never answered, never closed
+        except socket.timeout:
+            continue
+
+
 def serve_http(addr, port, cert=None, key=None):
     srv = http.server.ThreadingHTTPServer((addr, port), Handler)
     if cert:
@@ -76,6 +93,8 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "banner":
         banner(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif kind == "mute":
+        mute(sys.argv[2])
     elif kind == "http":
         serve_http(sys.argv[2], int(sys.argv[3]), *sys.argv[4:6])
     else:

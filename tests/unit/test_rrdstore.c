@@ -168,7 +168,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 		CHECK(graph_render(&g, &png, &len, err, sizeof(err)) == -1,
 		    "bad period refused");
 	}
-	rrdstore_free(s);
+	rrdstore_free(s, 60000);
 }
 
 static time_t
@@ -223,7 +223,7 @@ test_cache(const struct rrd_layout *ls, size_t n)
 	rrdstore_set_cache(s, 3600, 0);
 	for (j = 0; j < 10; j++)
 		rrdstore_update(s, "closing", "icmp", icmp, t0 + 60 * j, v);
-	rrdstore_free(s);
+	rrdstore_free(s, 60000);
 	CHECK(file_last(base, "closing", "icmp") == t0 + 60 * 9,
 	    "cache: closing the store writes what it held");
 }

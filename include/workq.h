@@ -1,0 +1,51 @@
+/*
+ * Work the event loop must not wait for (a graph, an export: librrd
+ * reading files, rrdcached answering) done by one worker thread, with a
+ * deadline kept on the loop.
+ *
+ * The loop submits a job; the thread runs it and the loop hears of it
+ * (done) on its next turn.  When the deadline passes first the loop is
+ * told at once (late) and gets on with its work; whenever the thread
+ * finishes that job after all, it is only freed.  The queue is bounded:
+ * a full queue, or a thread stuck on one job past its deadline, refuses
+ * new work at once instead of piling it up.
+ */
+#ifndef NOCWATCH_WORKQ_H
+#define NOCWATCH_WORKQ_H
+
+#include <stddef.h>
+
+struct event_base;
+struct event;
+
+struct work {
+	/* set by the submitter */
+	void		(*run)(struct work *);	/* in the worker thread */
+	void		(*done)(struct work *);	/* on the loop, in time */
+	void		(*late)(struct work *);	/* on the loop, deadline passed */
+	void		(*release)(struct work *);	/* on the loop, last */
+	const char	 *name;			/* for the log: a literal */
+	/* the queue's own */
+	struct work	 *next;
+	struct workq	 *q;
+	struct event	 *deadline;
+	int		  is_late;
+};
+
+struct workq_stats {
+	unsigned long long	 done, late, refused;
+	size_t			 queued;
+	double			 busy_s;	/* the current job's age, 0: idle */
+};
+
+struct workq	*workq_new(struct event_base *, const char *name,
+		    size_t max_queued, char *err, size_t errlen);
+/* 0: queued (done or late then release will be called); -1: refused,
+ * nothing will be called. */
+int		 workq_submit(struct workq *, struct work *, int timeout_ms);
+void		 workq_stats(struct workq *, struct workq_stats *);
+/* Stop: queued jobs are dropped (late, release); waits grace_ms for the
+ * job running, and leaves a thread stuck past it behind. */
+void		 workq_free(struct workq *, int grace_ms);
+
+#endif
