@@ -35,6 +35,12 @@ struct maint_row {
 /* readonly opens an existing store for queries (the CLI). */
 struct store	*store_open(const char *path, int readonly, char *err,
 		    size_t errlen);
+/*
+ * How long a write waits for another process's lock (5 s from
+ * store_open).  The daemon's loop uses a short wait: a change that cannot
+ * be committed is not made, and the next evaluation tries again.
+ */
+void		 store_set_busy_ms(struct store *, int ms);
 void		 store_close(struct store *);
 int		 store_schema_version(struct store *);
 /* PRAGMA quick_check's finding at open: "ok", or "corrupt: ...". */

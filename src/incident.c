@@ -58,6 +58,7 @@
 #define MAX_EVIDENCE		24
 #define WIFI_CONFIRM_MS		120000	/* APs lost: wait for the site's word */
 #define CAUSE_REFINE_MS		120000	/* device-down may yet become a cause */
+#define STORE_LOOP_BUSY_MS	100	/* a write waits for a lock */
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
 

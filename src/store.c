@@ -259,6 +259,12 @@ store_close(struct store *st)
 	free(st);
 }
 
+void
+store_set_busy_ms(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
 int
 store_begin(struct store *st)
 {

@@ -105,6 +105,12 @@ sleep 8
 kill -0 "$dpid" 2>/dev/null
 expect_rc "while the store is locked the daemon goes on" 0 $?
 wait "$locker"
+# A write waits 100 ms for the lock, then is tried again at the next
+# evaluation: the loop is never held for the lock's 12 s (old: 5 s a try).
+lag=$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock" --json |
+    python3 -c 'import json,sys; print(round(json.load(sys.stdin)["daemon"]["scheduler"]["max_loop_lag_ms"]))')
+echo "# the store locked 12 s: worst loop lag $lag ms"
+expect_range "  the loop was never held by the lock (max lag, ms)" 0 1000 "$lag"
 lab_inc_wait 'len(I) == 1 and I[0]["state"] == "resolved"' 30
 expect_rc "the lock gone: the incident resolves" 0 $?
 n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from timeline where event = ?", ("resolved",)).fetchone()[0])' "$DB")
