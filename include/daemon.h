@@ -64,8 +64,9 @@ struct check_rt {
 	unsigned long		 trap_runs;	/* runs a trap asked for */
 	long long		 trap_run_at;	/* ms since the epoch: the last */
 	double			 value;		/* headline value, NAN if none */
-	/* snmp-metrics: the agent's uptime at the last poll */
+	/* snmp-metrics: the agent's uptime at the last poll, and when */
 	unsigned long		 last_uptime;
+	double			 last_uptime_at;	/* monotonic ms */
 	int			 ap_table;	/* it walks an AP status column */
 	double			 rtt_loss[2];	/* icmp: median ms, loss % */
 	struct check_state	 st;

@@ -31,6 +31,9 @@
 #include "tcp.h"
 #include "xmalloc.h"
 
+/* How far an agent's uptime and ours may disagree across a restart. */
+#define UPTIME_SLACK_S	30
+
 static const struct rrd_layout *
 layout(struct daemon *d, const char *name)
 {
