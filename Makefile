@@ -52,7 +52,7 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 LAB_TOOLS = $(B)/tests/lab/echo_delay
 
-.PHONY: all deps check asan unit lab bench install clean fuzz demo demo-cut \
+.PHONY: fuzz-merge all deps check asan unit lab bench install clean fuzz demo demo-cut \
 	demo-power demo-wifi demo-restore demo-stop demo-status bench-detect
 
 all: deps $(B)/nocwatch $(B)/nocwatchd
@@ -178,17 +178,33 @@ build-fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_ALL) $(wildcard include/*.h 
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_ALL) $(PKG_LIBS) $(SNMP_LIBS) \
 	    -lpthread -lm
 
+# Each target starts from its seeds and its kept corpus (tests/fuzz/corpus/,
+# what earlier runs found, minimised), explores into build-fuzz/; fuzz-merge
+# adds what this run found that covers something new to the kept corpus.
 fuzz: deps
 	@tools/deps.sh fuzz
 	$(MAKE) --no-print-directory $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
-		mkdir -p build-fuzz/corpus-$$(basename $$t); \
-		seeds=tests/fuzz/seeds/$$(basename $$t | sed 's/^fuzz_//'); \
+		n=$$(basename $$t | sed 's/^fuzz_//'); \
+		mkdir -p build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; \
+		seeds=tests/fuzz/seeds/$$n; \
 		[ -d $$seeds ] || seeds=; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
-		    build-fuzz/corpus-$$(basename $$t) $$seeds >$$t.log 2>&1 || \
-		    { tail -n 40 $$t.log; exit 1; }; tail -n 1 $$t.log; \
+		    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n $$seeds \
+		    >$$t.log 2>&1 || { tail -n 40 $$t.log; exit 1; }; \
+		tail -n 1 $$t.log; \
+	done
+
+fuzz-merge:
+	@for t in $(FUZZ_TARGETS); do \
+		n=$$(basename $$t | sed 's/^fuzz_//'); \
+		[ -x $$t ] && [ -d build-fuzz/corpus-$$n ] || continue; \
+		mkdir -p tests/fuzz/corpus/$$n; \
+		$$t -merge=1 -max_len=2048 tests/fuzz/corpus/$$n \
+		    build-fuzz/corpus-$$n >$$t.merge.log 2>&1 || \
+		    { tail -n 20 $$t.merge.log; exit 1; }; \
+		echo "fuzz-merge: $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) files"; \
 	done
 
 clean:
