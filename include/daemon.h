@@ -30,6 +30,9 @@ struct device_rt;
 struct resolve_req;
 struct snmp_agent;
 
+/* Runs an ICMP check's loss and latency are judged over (link-degraded). */
+#define CHECK_DEGRADE_WINDOW	8
+
 /* Soft/hard state of a check, for the incident engine. */
 struct check_state {
 	int			 fails;		/* consecutive failures */
@@ -42,8 +45,16 @@ struct check_state {
 	double			 ok_begun_ms;	/* monotonic: last success began */
 	uint32_t		 hist;		/* recent results, 1 = failed */
 	int			 nhist, flapping;
-	int			 degraded;	/* icmp: runs over thresholds */
-	double			 last_rtt, last_loss;
+	/* icmp: loss and latency judged over the last runs, with
+	 * hysteresis (link-degraded) */
+	double			 win_rtt[CHECK_DEGRADE_WINDOW];
+	double			 win_loss[CHECK_DEGRADE_WINDOW];
+	int			 nwin, win_pos;
+	int			 degraded;	/* over the threshold, not yet
+						 * back under the low mark */
+	double			 last_rtt, last_loss;	/* the window's */
+	double			 deg_rtt, deg_loss;	/* when it began */
+	long long		 deg_since;	/* wall ms it began */
 };
 
 struct check_rt {
@@ -54,6 +65,7 @@ struct check_rt {
 	void			*running;	/* probe handle, or NULL */
 	struct resolve_req	*resolving;	/* address lookup under way */
 	void			*mpoll;		/* snmp-metrics poll under way */
+	int			 snmp_busy;	/* snmp-status request under way */
 	int			 nruns;
 	enum probe_outcome	 outcome;
 	char			 detail[256];

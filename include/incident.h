@@ -37,6 +37,17 @@ struct strset {
 	size_t	  n;
 };
 
+/*
+ * One fault episode: from the fault's start to its recovery (everything
+ * affected answering again; 0 while it lasts).  A reopened incident has
+ * one per recurrence; its outage time is their sum, never the stretch
+ * from the first fault to the last recovery.
+ */
+struct episode {
+	long long	 start, rec;	/* ms since the epoch */
+};
+#define INC_MAX_EPISODES	32	/* then a recurrence extends the last */
+
 struct incident {
 	long long	 id;
 	char		 key[160];
@@ -52,6 +63,8 @@ struct incident {
 	long long	 opened_at, acked_at, recovered_at, resolved_at;
 	long long	 respond_by, resolve_by;
 	char		 ack_by[64];
+	struct episode	 eps[INC_MAX_EPISODES];
+	int		 neps;
 	/* runtime only */
 	double		 absent_since;	/* monotonic ms the problem went, 0 */
 	struct strset	 evidence;	/* observations already stored */
@@ -63,6 +76,11 @@ struct incident {
 const char	*cause_name(enum inc_cause);
 int		 cause_parse(const char *);
 const char	*inc_state_name(enum inc_state);
+
+/* Outage time: the episodes' sum, an open one counted to now. */
+long long	 incident_outage_ms(const struct incident *, long long now);
+/* The last episode's length (to now while it lasts). */
+long long	 incident_episode_ms(const struct incident *, long long now);
 
 /* Free an incident and what it holds (as loaded from the store). */
 void		 incident_free(struct incident *);

@@ -13,7 +13,7 @@
 struct incident;
 struct store;
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct outbox_row {
 	long long	 id;

@@ -32,7 +32,7 @@
 #include "xmalloc.h"
 
 /* How far an agent's uptime and ours may disagree across a restart. */
-#define UPTIME_SLACK_S	30
+#define UPTIME_SLACK_S	5
 
 static const struct rrd_layout *
 layout(struct daemon *d, const char *name)
@@ -183,8 +183,11 @@ check_run(void *arg)
 	struct dns_params dp = { .server = k->server, .timeout_ms =
 	    k->timeout_ms / (k->retries + 1), .attempts = k->retries + 1 };
 
-	if (c->running != NULL)
-		return;		/* still at it: a slow target never doubles up */
+	/* Still at it: a slow target never doubles up (a re-check asked for
+	 * meanwhile runs when this run ends), and two polls of one agent
+	 * never race each other's answers. */
+	if (c->running != NULL || c->mpoll != NULL || c->snmp_busy)
+		return;
 	c->last_run = time(NULL);
 	c->last_by_trap = c->by_trap;
 	if (c->by_trap) {
@@ -230,6 +233,7 @@ check_cancel(struct check_rt *c)
 		mpoll_free(c->mpoll);	/* its agent is closed or closing */
 		c->mpoll = NULL;
 	}
+	c->snmp_busy = 0;
 	if (c->running == NULL || c->running == c) {
 		c->running = NULL;
 		return;

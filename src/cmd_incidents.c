@@ -590,7 +590,7 @@ print_report(json_t *r, const char *from, const char *until, double days)
 	else
 		printf("report %s .. %s (%.1f days)\n\n", from, until, days);
 	printf("%-8s %7s %9s %10s %9s %16s %9s\n", "priority", "opened",
-	    "resolved", "in SLA", "% in SLA", "mean to resolve", "open now");
+	    "resolved", "in SLA", "% in SLA", "mean outage", "open now");
 	json_array_foreach(json_object_get(r, "priorities"), i, x) {
 		v = json_object_get(x, "pct_within_sla");
 		printf("%-8s %7lld %9lld %10lld %9s %16s %9lld\n",
@@ -600,9 +600,9 @@ print_report(json_t *r, const char *from, const char *until, double days)
 		    json_integer_value(json_object_get(x,
 		    "resolved_within_sla")), json_is_null(v) ? "-" :
 		    (snprintf(n, sizeof(n), "%.1f", json_real_value(v)), n),
-		    json_is_null(json_object_get(x, "mean_resolve_s")) ? "-" :
+		    json_is_null(json_object_get(x, "mean_outage_s")) ? "-" :
 		    dur_text(json_real_value(json_object_get(x,
-		    "mean_resolve_s")), b, sizeof(b)),
+		    "mean_outage_s")), b, sizeof(b)),
 		    json_integer_value(json_object_get(x, "open_at_end")));
 	}
 	printf("\n%-24s %8s %14s %13s\n", "site", "outages", "time cut off",

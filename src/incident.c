@@ -16,13 +16,16 @@
  *     APs down, a WAN edge over its loss/latency thresholds, and a failing
  *     tcp/http/dns/status check on a host that is up.
  *
- * Problems are keyed ("site:NAME", "device:NAME", "wifi:NAME",
- * "service:CHECK") and reconciled with the open incidents: a new key
- * opens one (after the correlation window, or at once when every root's
- * parent has been re-checked since it failed), a known key updates it
- * (affected lists only grow, priority only rises), a key that is gone
- * and whose devices are all up resolves it after the hold-down, and a
- * key that returns within the reopen window reopens it.
+ * Problems are keyed ("site:NAME" for a site's outage and what escalates
+ * into one — a lost fibre, a UPS on battery —, "degraded:NAME" for a lossy
+ * WAN link, "device:NAME", "wifi:NAME", "service:CHECK") and reconciled
+ * with the open incidents: a new key opens one (after the correlation
+ * window, or at once when every root's parent has been re-checked since
+ * it failed), a known key updates it (affected lists only grow, priority
+ * only rises within an episode), a key that is gone — or now stands for
+ * a lesser situation — and whose devices are all up resolves it after the
+ * hold-down, and the same situation returning within the reopen window
+ * reopens it as a new episode that takes the facts of the moment.
  */
 #include <sys/stat.h>
 
@@ -540,6 +543,37 @@ recheck_dev(struct device_rt *dev)
 			sched_run_now(dev->checks[i].item);
 }
 
+/*
+ * A path came back (a link into a site reported up, a device of an
+ * outage answering again): every device an open incident lists as cut
+ * off, and every device of the link's far site, is checked now rather
+ * than at its own next poll, so the resolution waits for nothing but the
+ * hold-down.  Devices already up cost one run each.
+ */
+static void
+recheck_outage_of(struct incident_engine *e, int di, int far_site)
+{
+	const char *name = e->devs[di].rt->conf->name;
+	struct incident *in;
+	size_t i;
+	int k;
+
+	for (i = 0; i < e->ndevs; i++)
+		if (far_site >= 0 && e->devs[i].site == far_site &&
+		    e->devs[i].state == DS_DOWN)
+			recheck_dev(e->devs[i].rt);
+	for (in = e->incs; in != NULL; in = in->next) {
+		if (in->state == INC_RESOLVED || (!strset_has(&in->devices,
+		    name) && !(far_site >= 0 && strset_has(&in->sites,
+		    e->sites[far_site].conf->name))))
+			continue;
+		for (i = 0; i < in->devices.n; i++)
+			if ((k = find_dev(e, in->devices.v[i])) >= 0 &&
+			    k != di && e->devs[k].state == DS_DOWN)
+				recheck_dev(e->devs[k].rt);
+	}
+}
+
 /* A UPS status check's value, as power evidence. */
 static void
 ups_status(struct check_rt *c)
@@ -565,6 +599,80 @@ ups_status(struct check_rt *c)
 		incident_ups(c->dev, NAN, NAN, norm, how);
 }
 
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Link-degraded is judged on the last CHECK_DEGRADE_WINDOW runs: the mean
+ * loss and the median latency.  It starts when the window is full, they
+ * cross the check's warning (else critical) threshold and at least half
+ * the runs in it did on their own (a couple of bad runs as a path comes
+ * back are not a degraded link); it ends only when they are back under a
+ * lower mark — half the loss, three quarters of the time — so one good
+ * run in the middle of a lossy hour ends nothing.  A run that got no
+ * reply at all is the reachability check's business, not a sample; a
+ * hard failure (the device down) empties the window, and the window
+ * starts again when it is back, so an outage never becomes a "degraded"
+ * link after it.
+ */
+static void
+degrade_update(struct check_state *s, const struct check_conf *k, int fail,
+    int back, const double *rtt_loss)
+{
+	const struct threshold *th = k->has_warn ? &k->warn : k->has_crit ?
+	    &k->crit : NULL;
+	struct threshold low;
+	double rtts[CHECK_DEGRADE_WINDOW], loss = 0, med = -1;
+	int i, nr = 0, over = 0;
+
+	if (fail || back) {
+		if (s->hard || back) {
+			s->nwin = s->win_pos = 0;
+			s->degraded = 0;
+		}
+		return;
+	}
+	if (th == NULL)
+		return;
+	s->win_rtt[s->win_pos] = rtt_loss[0];
+	s->win_loss[s->win_pos] = isnan(rtt_loss[1]) ? 0 : rtt_loss[1];
+	s->win_pos = (s->win_pos + 1) % CHECK_DEGRADE_WINDOW;
+	if (s->nwin < CHECK_DEGRADE_WINDOW)
+		s->nwin++;
+	for (i = 0; i < s->nwin; i++) {
+		loss += s->win_loss[i];
+		if (!isnan(s->win_rtt[i]))
+			rtts[nr++] = s->win_rtt[i];
+		over += threshold_exceeded(th, isnan(s->win_rtt[i]) ? -1 :
+		    s->win_rtt[i], s->win_loss[i]);
+	}
+	loss /= s->nwin;
+	if (nr > 0) {
+		qsort(rtts, (size_t)nr, sizeof(*rtts), dbl_cmp);
+		med = nr % 2 ? rtts[nr / 2] : (rtts[nr / 2 - 1] +
+		    rtts[nr / 2]) / 2;
+	}
+	s->last_rtt = med;
+	s->last_loss = loss;
+	low = *th;
+	low.time_ms *= 0.75;
+	low.pct *= 0.5;
+	if (!s->degraded && s->nwin == CHECK_DEGRADE_WINDOW &&
+	    2 * over >= s->nwin && threshold_exceeded(th, med, loss)) {
+		s->degraded = 1;
+		s->deg_rtt = med;	/* what it crossed with: the evidence */
+		s->deg_loss = loss;
+		s->deg_since = now_wall_ms();
+	}
+	else if (s->degraded && !threshold_exceeded(&low, med, loss))
+		s->degraded = 0;
+}
+
 void
 incident_check_result(struct check_rt *c)
 {
@@ -572,8 +680,8 @@ incident_check_result(struct check_rt *c)
 	struct incident_engine *e = engine_of(c->dev);
 	struct check_state *s = &c->st;
 	const struct check_conf *k = c->conf;
-	const struct threshold *th;
 	int di, idx = (int)(c - c->dev->checks), reach, fail, p;
+	int back = 0;
 	double now = mono_ms();
 
 	s->done_ms = now;
@@ -593,9 +701,12 @@ incident_check_result(struct check_rt *c)
 		if (s->hard) {
 			/* Back: what hangs below it is re-checked now, so
 			 * that its stale failures do not outlive it. */
+			back = 1;
 			s->recovered_ms = now;
-			if (reach)
+			if (reach) {
 				daemon_recheck(e->d, c->dev, 0);
+				recheck_outage_of(e, di, -1);
+			}
 			eval_soon(e);
 		}
 		s->fails = 0;
@@ -622,18 +733,8 @@ incident_check_result(struct check_rt *c)
 		} else if (!s->hard)
 			sched_run_now(c->item);		/* retry at once */
 	}
-	/* Loss and latency over the thresholds, for link-degraded. */
-	if (k->type == CHECK_ICMP && !fail) {
-		th = k->has_warn ? &k->warn : k->has_crit ? &k->crit : NULL;
-		if (th != NULL && threshold_exceeded(th, isnan(rtt_loss[0]) ?
-		    -1 : rtt_loss[0], isnan(rtt_loss[1]) ? -1 : rtt_loss[1])) {
-			s->degraded++;
-			s->last_rtt = rtt_loss[0];
-			s->last_loss = rtt_loss[1];
-		} else
-			s->degraded = 0;
-	} else if (k->type == CHECK_ICMP)
-		s->degraded = 0;
+	if (k->type == CHECK_ICMP)
+		degrade_update(s, k, fail, back, rtt_loss);
 }
 
 static struct if_obs *
@@ -704,6 +805,8 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 				    l->conf->ifname[end], st == 1 ? "up" :
 				    "down", how);
 				eval_soon(e);
+				if (st == 1 && l->oper[end] == 2)
+					recheck_outage_of(e, di, l->far_site);
 			}
 			l->oper[end] = st;
 			l->at[end] = now_wall_ms();

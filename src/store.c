@@ -124,6 +124,8 @@ static const char *const migrations[] = {
 	"  controller TEXT NOT NULL, idx TEXT NOT NULL, name TEXT NOT NULL,"
 	"  up INTEGER NOT NULL, gone INTEGER NOT NULL, since INTEGER,"
 	"  seen INTEGER, PRIMARY KEY(controller, idx));",
+	/* 3: an incident's fault episodes, [[start, recovery], ...] (ms) */
+	"ALTER TABLE incidents ADD COLUMN episodes TEXT;",
 };
 
 long long
@@ -322,28 +324,99 @@ bind_ms(sqlite3_stmt *s, int i, long long v)
 		sqlite3_bind_null(s, i);
 }
 
+long long
+incident_outage_ms(const struct incident *in, long long now)
+{
+	long long sum = 0, end;
+	int i;
+
+	for (i = 0; i < in->neps; i++) {
+		end = in->eps[i].rec > 0 ? in->eps[i].rec : now;
+		if (end > in->eps[i].start)
+			sum += end - in->eps[i].start;
+	}
+	return sum;
+}
+
+long long
+incident_episode_ms(const struct incident *in, long long now)
+{
+	const struct episode *ep;
+	long long end;
+
+	if (in->neps == 0)
+		return 0;
+	ep = &in->eps[in->neps - 1];
+	end = ep->rec > 0 ? ep->rec : now;
+	return end > ep->start ? end - ep->start : 0;
+}
+
+static char *
+episodes_json(const struct incident *in)
+{
+	json_t *a = json_array();
+	char *out;
+	int i;
+
+	for (i = 0; i < in->neps; i++)
+		json_array_append_new(a, json_pack("[I,I]",
+		    (json_int_t)in->eps[i].start, (json_int_t)in->eps[i].rec));
+	out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return out;
+}
+
+/* A row from before episodes were kept is one episode. */
+static void
+episodes_from_json(struct incident *in, const char *text)
+{
+	json_t *a = text != NULL && *text ? json_loads(text, 0, NULL) : NULL;
+	json_t *x;
+	size_t i;
+
+	in->neps = 0;
+	json_array_foreach(a, i, x) {
+		if (in->neps >= INC_MAX_EPISODES)
+			break;
+		in->eps[in->neps].start = json_integer_value(
+		    json_array_get(x, 0));
+		in->eps[in->neps].rec = json_integer_value(json_array_get(x, 1));
+		in->neps++;
+	}
+	json_decref(a);
+	if (in->neps == 0) {
+		in->eps[0].start = in->started_at > 0 ? in->started_at :
+		    in->opened_at;
+		in->eps[0].rec = in->recovered_at;
+		in->neps = 1;
+	}
+}
+
 int
 store_incident_save(struct store *st, struct incident *in)
 {
 	static const char *ins = "INSERT INTO incidents (key, cause, "
 	    "situation, priority, state, title, sites, devices, flapping, "
 	    "started_at, opened_at, acknowledged_at, ack_by, recovered_at, "
-	    "resolved_at, respond_by, resolve_by, updated_at) VALUES "
-	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)";
+	    "resolved_at, respond_by, resolve_by, updated_at, episodes) VALUES "
+	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+	    "?20)";
 	static const char *upd = "UPDATE incidents SET key=?1, cause=?2, "
 	    "situation=?3, priority=?4, state=?5, title=?6, sites=?7, "
 	    "devices=?8, flapping=?9, started_at=?10, opened_at=?11, "
 	    "acknowledged_at=?12, ack_by=?13, recovered_at=?14, "
-	    "resolved_at=?15, respond_by=?16, resolve_by=?17, updated_at=?18 "
-	    "WHERE id=?19";
+	    "resolved_at=?15, respond_by=?16, resolve_by=?17, updated_at=?18, "
+	    "episodes=?20 WHERE id=?19";
 	sqlite3_stmt *s;
 	char *sites = strset_json(&in->sites), *devs = strset_json(&in->devices);
+	char *eps = episodes_json(in);
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, in->id ? upd : ins, -1, &s, NULL) !=
 	    SQLITE_OK) {
 		free(sites);
 		free(devs);
+		free(eps);
 		return -1;
 	}
 	sqlite3_bind_text(s, 1, in->key, -1, SQLITE_TRANSIENT);
@@ -367,6 +440,7 @@ store_incident_save(struct store *st, struct incident *in)
 	sqlite3_bind_int64(s, 18, now_wall_ms());
 	if (in->id)
 		sqlite3_bind_int64(s, 19, in->id);
+	sqlite3_bind_text(s, 20, eps, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc == 0 && in->id == 0)
 		in->id = sqlite3_last_insert_rowid(st->db);
@@ -375,6 +449,7 @@ store_incident_save(struct store *st, struct incident *in)
 	sqlite3_finalize(s);
 	free(sites);
 	free(devs);
+	free(eps);
 	return rc;
 }
 
@@ -458,7 +533,7 @@ col_text(sqlite3_stmt *s, int i)
 
 #define INCIDENT_COLS	"id, key, cause, situation, priority, state, title, " \
 	"sites, devices, flapping, started_at, opened_at, acknowledged_at, " \
-	"ack_by, recovered_at, resolved_at, respond_by, resolve_by"
+	"ack_by, recovered_at, resolved_at, respond_by, resolve_by, episodes"
 
 static void
 row_incident(sqlite3_stmt *s, struct incident *in)
@@ -486,6 +561,7 @@ row_incident(sqlite3_stmt *s, struct incident *in)
 	in->resolved_at = col_ms(s, 15);
 	in->respond_by = col_ms(s, 16);
 	in->resolve_by = col_ms(s, 17);
+	episodes_from_json(in, col_text(s, 18));
 }
 
 int
@@ -715,9 +791,10 @@ strset_to_json(const struct strset *s)
 json_t *
 incident_to_json(const struct incident *in)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *eps;
 	char p[4];
 	long long end = in->recovered_at > 0 ? in->recovered_at : 0;
+	int i;
 
 	snprintf(p, sizeof(p), "P%d", in->priority);
 	json_object_set_new(o, "id", json_integer(in->id));
@@ -740,10 +817,23 @@ incident_to_json(const struct incident *in)
 	set_time(o, "resolved_at", in->resolved_at);
 	set_time(o, "sla_respond_by", in->respond_by);
 	set_time(o, "sla_resolve_by", in->resolve_by);
-	/* Outage duration: first fault to service back. */
+	/* Outage duration: each episode from its fault to service back
+	 * (not the hold-down), summed. */
 	json_object_set_new(o, "duration_s", in->state == INC_RESOLVED &&
-	    end > 0 ? json_real((double)(end - in->started_at) / 1000) :
+	    end > 0 ? json_real((double)incident_outage_ms(in, end) / 1000) :
 	    json_null());
+	eps = json_array();
+	for (i = 0; i < in->neps; i++) {
+		json_t *x = json_object();
+
+		set_time(x, "started_at", in->eps[i].start);
+		set_time(x, "recovered_at", in->eps[i].rec);
+		json_object_set_new(x, "duration_s", in->eps[i].rec > 0 ?
+		    json_real((double)(in->eps[i].rec - in->eps[i].start) /
+		    1000) : json_null());
+		json_array_append_new(eps, x);
+	}
+	json_object_set_new(o, "episodes", eps);
 	return o;
 }
 

@@ -284,14 +284,15 @@ rrd-dir "$dir/rrd"
 layouts "$dir/layouts"
 rrd-write-delay ${ESTATE_RRD_DELAY:-60s}
 control-socket "$dir/nocwatchd.sock"
-state-db "$dir/nocwatch.db"
+state-db "${ESTATE_DB:-$dir/nocwatch.db}"
 http-listen "127.0.0.1:$ESTATE_PORT"
 web-dir "${ESTATE_WEB:-$PWD/web}"
 trap-listen "198.51.100.1:9162"
 trap-community "labtrap" from 198.18.0.0/15
-incidents { correlation-window 2s  hold-down 4s  reopen-window 3s  wifi-ap-down 30%
+incidents { correlation-window 2s  hold-down 4s  reopen-window ${ESTATE_REOPEN:-3s}  wifi-ap-down 30%
 	wifi-ap-rejoin 20s }
 defaults { interval $ESTATE_POLL  timeout 1s  retries 1 }
+${ESTATE_NOTIFY:+notify exec \"$ESTATE_NOTIFY\"}
 
 template "router" {
 	snmp version 2c community "labread"

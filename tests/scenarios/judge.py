@@ -99,14 +99,17 @@ def touched_ids():
 
 
 def history(iid):
-    """first time open, first time per priority, first time resolved."""
+    """first time open, first time per priority, and when it resolved
+    for good (a reopened incident's earlier resolutions do not count)."""
     h = {"open": None, "resolved": None, "prio": {}, "prio_order": []}
     for s in snaps:
         for i in s["incidents"]:
             if i["id"] != iid:
                 continue
-            if i["state"] in ("open", "acknowledged") and h["open"] is None:
-                h["open"] = s["t"]
+            if i["state"] in ("open", "acknowledged"):
+                if h["open"] is None:
+                    h["open"] = s["t"]
+                h["resolved"] = None
             if i["state"] == "resolved" and h["open"] is not None and h["resolved"] is None:
                 h["resolved"] = s["t"]
             if i["priority"] not in h["prio"]:
@@ -154,6 +157,20 @@ def static_match(inc, a, why):
             got = any(i.get("flapping") for sn in snaps for i in sn["incidents"]
                       if i["id"] == inc["id"])
             good = got == (v == "yes")
+        elif k == "desk":
+            # Every event the service desk was sent, in order.
+            got = ",".join(n.get("event", "") for n in
+                           detail(inc["id"]).get("notifications", []))
+            good = got == v
+        elif k == "episodes":
+            got = len(inc.get("episodes") or [])
+            good = got == int(v)
+        elif k == "outages":
+            # Each episode's duration against the injected fault's, +-5 s.
+            got = [e.get("duration_s") for e in inc.get("episodes") or []]
+            want = [float(x) for x in v.split(",")]
+            good = len(got) == len(want) and all(
+                g is not None and abs(g - w) <= 5 for g, w in zip(got, want))
         elif k in ("priority", "cause", "situation", "state"):
             got = inc.get(k)
             good = got in v.split("|")

@@ -3,7 +3,8 @@
 # given) run against the lab estate of tests/lab/estate.sh with nocwatchd
 # in its own namespace.  A scenario file holds:
 #
-#   estate demo [traps-only]   the estate (scenarios with the same line share
+#   estate demo [traps-only] [reopen=DURATION]
+#                              the estate (scenarios with the same line share
 #                              one estate and one daemon, run in turn)
 #   at T VERB ARGS...          a fault T seconds after the scenario starts:
 #                              cut SITE [FIBRE] | cutlink LINK | dark SITE |
@@ -85,9 +86,19 @@ sed -i 's/^step 60$/step 2/; s/^\(ds [a-z_]* [A-Z]*\) 180 /\1 30 /' "$LAB_DIR/la
 
 start_daemon() {	# OPTIONS of the estate line
 	[ -n "$dpid" ] && { kill "$dpid"; wait "$dpid" 2>/dev/null; }
+	local w reopen=3s
 	ESTATE_IFPOLL=1
 	case " $* " in *" traps-only "*) ESTATE_IFPOLL=0 ;; esac
-	ESTATE_IFPOLL=$ESTATE_IFPOLL estate_conf "$LAB_DIR" >"$LAB_DIR/nocwatch.conf"
+	for w in "$@"; do
+		case $w in reopen=*) reopen=${w#reopen=} ;; esac
+	done
+	# Each estate line its own store: a long reopen window must not
+	# reach back into another estate's incidents.
+	DB=$LAB_DIR/nocwatch-$(printf '%s' "$*" | cksum | cut -d' ' -f1).db
+	# A channel, so the store keeps what the service desk was sent.
+	ESTATE_IFPOLL=$ESTATE_IFPOLL ESTATE_REOPEN=$reopen ESTATE_DB=$DB \
+	    ESTATE_NOTIFY=/bin/cat \
+	    estate_conf "$LAB_DIR" >"$LAB_DIR/nocwatch.conf"
 	lab_bg noc "$D" -f "$LAB_DIR/nocwatch.conf" 2>>"$LAB_DIR/daemon.log"
 	dpid=${LAB_PIDS[-1]}
 	wait_healthy 60
