@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 
 mode, scn_path, watch_path, facts_path = sys.argv[1:5]
 facts = json.load(open(facts_path))
@@ -284,6 +285,22 @@ for e in exps:
                 if m.get("scope") == "site" and m.get("name") == site)
         out(n >= 1, "the maintenance window on %s suppressed an outage" % site,
             "suppressed %d: %s" % (n, facts["maintenance"]))
+    elif e["kind"] == "report" and mode == "final":
+        # nocwatch report over the scenario: the site's time cut off
+        # against the injected outage (s), within 5 s per episode.
+        site, want, eps = e["args"][0], float(e["args"][1]), int(e["args"][2])
+        iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+        r = subprocess.run([facts["nocwatch"], "report", "--json", "--db", facts["db"],
+                            "--from", iso(start - 2), "--until", iso(time.time() + 2)],
+                           capture_output=True, text=True)
+        try:
+            got = [x for x in json.loads(r.stdout)["sites"] if x["site"] == site]
+        except (ValueError, KeyError):
+            got = []
+        secs = got[0]["outage_s"] if got else None
+        out(secs is not None and abs(secs - want) <= 5 * eps,
+            "report: %s cut off %.0f s (+-%d)" % (site, want, 5 * eps),
+            "report says %s: %s" % (secs, r.stdout[:300] or r.stderr[:300]))
     elif e["kind"] == "trap" and mode == "final":
         trap, dev = e["args"][0], e["args"][1]
         addr = [d.get("address") for d in facts["devices"] if d["name"] == dev]
