@@ -72,6 +72,8 @@ struct check_rt {
 	time_t			 last_run;	/* wall clock, 0: never */
 	double			 last_ms;	/* elapsed of the last run */
 	int			 by_trap;	/* the next run is a trap's re-check */
+	int			 rerun;		/* a re-check was asked for: one
+						 * more run if one is under way */
 	int			 last_by_trap;	/* the last run was one */
 	unsigned long		 trap_runs;	/* runs a trap asked for */
 	long long		 trap_run_at;	/* ms since the epoch: the last */

@@ -69,8 +69,11 @@ check_done(struct check_rt *c, enum probe_outcome o, const char *detail,
 	if (detail != c->detail)	/* a caller may have written it there */
 		snprintf(c->detail, sizeof(c->detail), "%s", detail);
 	c->last_ms = ms;
-	/* A re-check asked for while this run was under way: run again. */
-	if (c->by_trap)
+	/* A re-check asked for while this run was under way (a trap, a
+	 * parent or a path back): run again, or a slow poll's host would
+	 * wait a whole interval with the stale failure of a run that began
+	 * before its path was back. */
+	if (c->by_trap || c->rerun)
 		sched_run_now(c->item);
 	incident_check_result(c);
 }
@@ -195,6 +198,7 @@ check_run(void *arg)
 		c->trap_run_at = now_wall_ms();
 	}
 	c->by_trap = 0;
+	c->rerun = 0;
 	c->running = c;		/* until the probe has a handle */
 	switch (k->type) {
 	case CHECK_ICMP:

@@ -384,6 +384,7 @@ daemon_recheck(struct daemon *d, struct device_rt *dev, int by_trap)
 		if (dev->checks[i].conf->type == CHECK_PCAP)
 			continue;
 		dev->checks[i].by_trap = by_trap;
+		dev->checks[i].rerun = 1;
 		sched_run_now(dev->checks[i].item);
 	}
 	/* What hangs below it is re-checked too (bounded: no cycles). */

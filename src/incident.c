@@ -539,8 +539,10 @@ recheck_dev(struct device_rt *dev)
 	size_t i;
 
 	for (i = 0; i < dev->nchecks; i++)
-		if (dev->checks[i].conf->type != CHECK_PCAP)
+		if (dev->checks[i].conf->type != CHECK_PCAP) {
+			dev->checks[i].rerun = 1;
 			sched_run_now(dev->checks[i].item);
+		}
 }
 
 /*
