@@ -80,6 +80,8 @@ spans_ms(struct span *v, size_t n)
 	long long sum = 0, from = 0, to = 0;
 	size_t i;
 
+	if (n == 0)
+		return 0;
 	qsort(v, n, sizeof(*v), span_cmp);
 	for (i = 0; i < n; i++) {
 		if (i == 0 || v[i].from > to) {

@@ -284,11 +284,17 @@ workq_free(struct workq *q, int grace_ms)
 	    pthread_cond_timedwait(&q->exited_cv, &q->mu, &ts) != ETIMEDOUT)
 		;
 	exited = q->exited;
+	w = q->running;
 	pthread_mutex_unlock(&q->mu);
 	if (!exited) {
-		/* Stuck in a library call: leave it, and what it uses. */
+		/* Stuck in a library call: leave it, and what it uses; its
+		 * job's deadline is the loop's, and goes. */
 		log_warnx("%s worker still busy after %d ms; not waited for",
 		    q->name, grace_ms);
+		if (w != NULL && w->deadline != NULL) {
+			event_free(w->deadline);
+			w->deadline = NULL;
+		}
 		pthread_detach(q->thread);
 		event_free(q->wake);
 		return;
