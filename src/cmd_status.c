@@ -98,6 +98,13 @@ status_print(json_t *o)
 	    1048576.0, json_real_value(json_object_get(rrd, "write_delay_s")),
 	    json_integer_value(json_object_get(rrd, "updates")),
 	    json_integer_value(json_object_get(rrd, "written")));
+	if (json_object_get(rrd, "rrdcached_timeouts") != NULL)
+		printf("rrdcached: %s, %lld requests timed out%s\n",
+		    json_is_true(json_object_get(rrd, "rrdcached_down")) ?
+		    "NOT ANSWERING (writes dropped, retried with back-off)" :
+		    "answering", json_integer_value(json_object_get(rrd,
+		    "rrdcached_timeouts")), json_real_value(json_object_get(rrd,
+		    "writer_busy_s")) > 10 ? "; the writer is stuck" : "");
 	printf("incidents: %lld open, %lld notifications waiting\n",
 	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
 	    "open")), json_integer_value(json_object_get(json_object_get(d,

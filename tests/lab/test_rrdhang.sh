@@ -93,6 +93,8 @@ expect_range "  the loop never waited (max lag, ms)" 0 250 "$lag"
 expect_range "  the 1 s ICMP check kept running (runs)" "$((el - 3))" "$((el + 2))" "$runs"
 expect_range "the writer's rrdcached requests timed out and were counted" 1 100 "$tmo"
 expect_match "  and logged with the reason" "no answer to .* within 5000 ms" "$(cat "$LAB_DIR/daemon.log")"
+expect_match "  and nocwatch status says so" '^rrdcached: .*, [1-9][0-9]* requests timed out' \
+    "$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock")"
 
 # rrdcached comes back on the same socket: the writer finds it again.
 kill "$mute"
