@@ -118,6 +118,7 @@ struct daemon {
 	int			 control_fd;
 	char			 control_path[4096];
 	struct event		*control_ev;
+	struct workq		*control_q;	/* rrd-flush off the loop */
 	unsigned long long	 traps_rechecks;	/* traps that asked */
 	unsigned long long	 traps_recheck_walks;	/* re-checks done */
 	time_t			 started;

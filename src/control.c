@@ -26,8 +26,11 @@
 #include "loopwatch.h"
 #include "rrdstore.h"
 #include "unixsock.h"
+#include "workq.h"
+#include "xmalloc.h"
 
 #define CONTROL_MAX_REQUEST	4096
+#define FLUSH_WAIT_MS		2000	/* the writer's answer, at most */
 
 static void
 control_conn_event(struct bufferevent *bev, short what, void *arg)
@@ -43,6 +46,113 @@ control_written(struct bufferevent *bev, void *arg)
 	(void)arg;
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		bufferevent_free(bev);
+}
+
+/*
+ * rrd-flush ({"cmd":"rrd-flush","device":..,"metric":..}, before a graph
+ * is drawn) waits for the RRD writer — up to 2 s, longer behind an
+ * rrdcached that does not answer — so it waits in a worker, not on the
+ * loop; the client gets its line when the writer is done.
+ */
+struct flush_job {
+	struct work		 w;
+	struct daemon		*d;
+	struct bufferevent	*bev;		/* a reference of ours */
+	int			 gone;		/* the client hung up */
+	int			 ok;
+	char			 dev[256], metric[200];
+};
+
+static void
+flush_run(struct work *w)
+{
+	struct flush_job *j = (struct flush_job *)w;
+
+	j->ok = rrdstore_flush_file(j->d->rrd, j->dev, j->metric,
+	    FLUSH_WAIT_MS) == 0;
+}
+
+static void
+flush_answer(struct flush_job *j, const char *line)
+{
+	if (j->gone)
+		return;
+	bufferevent_write(j->bev, line, strlen(line));
+	bufferevent_setcb(j->bev, NULL, control_written, control_conn_event,
+	    j->d);
+	bufferevent_enable(j->bev, EV_WRITE);
+}
+
+static void
+flush_done(struct work *w)
+{
+	struct flush_job *j = (struct flush_job *)w;
+
+	flush_answer(j, j->ok ? "{\"flushed\":true}\n" :
+	    "{\"error\":\"the RRD writer is busy\"}\n");
+}
+
+static void
+flush_late(struct work *w)
+{
+	flush_answer((struct flush_job *)w,
+	    "{\"error\":\"the RRD writer is busy\"}\n");
+}
+
+static void
+flush_release(struct work *w)
+{
+	struct flush_job *j = (struct flush_job *)w;
+
+	bufferevent_decref(j->bev);
+	free(j);
+}
+
+static void
+flush_conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct flush_job *j = arg;
+
+	(void)what;
+	j->gone = 1;
+	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
+	bufferevent_free(bev);		/* ours is still held */
+}
+
+/* 0 when the command was an rrd-flush now under way (or refused). */
+static int
+control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
+{
+	json_t *req = json_loads(line, 0, NULL);
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	const char *dev = json_string_value(json_object_get(req, "device"));
+	const char *metric = json_string_value(json_object_get(req, "metric"));
+	struct flush_job *j;
+
+	if (cmd == NULL || strcmp(cmd, "rrd-flush") != 0 || dev == NULL ||
+	    metric == NULL || d->control_q == NULL) {
+		json_decref(req);
+		return -1;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->w.run = flush_run;
+	j->w.done = flush_done;
+	j->w.late = flush_late;
+	j->w.release = flush_release;
+	j->w.name = "rrd-flush";
+	j->d = d;
+	j->bev = bev;
+	snprintf(j->dev, sizeof(j->dev), "%s", dev);
+	snprintf(j->metric, sizeof(j->metric), "%s", metric);
+	json_decref(req);
+	bufferevent_incref(bev);
+	bufferevent_setcb(bev, NULL, NULL, flush_conn_event, j);
+	if (workq_submit(d->control_q, &j->w, FLUSH_WAIT_MS + 1000) == -1) {
+		flush_answer(j, "{\"error\":\"the RRD writer is busy\"}\n");
+		bufferevent_decref(bev);
+		free(j);
+	}
+	return 0;
 }
 
 /*
@@ -63,18 +173,9 @@ control_command(struct daemon *d, const char *line)
 
 	if (req == NULL || cmd == NULL)
 		snprintf(err, sizeof(err), "a JSON command with \"cmd\" expected");
-	else if (strcmp(cmd, "rrd-flush") == 0) {
-		const char *dev = json_string_value(json_object_get(req,
-		    "device")), *metric = json_string_value(json_object_get(req,
-		    "metric"));
-
-		if (dev == NULL || metric == NULL)
-			snprintf(err, sizeof(err), "device and metric expected");
-		else if (rrdstore_flush_file(d->rrd, dev, metric, 2000) == -1)
-			snprintf(err, sizeof(err), "the RRD writer is busy");
-		else
-			json_object_set_new(rep, "flushed", json_true());
-	} else if (d->inc == NULL)
+	else if (strcmp(cmd, "rrd-flush") == 0)
+		snprintf(err, sizeof(err), "device and metric expected");
+	else if (d->inc == NULL)
 		snprintf(err, sizeof(err), "the incident engine is not running");
 	else if (strcmp(cmd, "ack") == 0) {
 		id = json_integer_value(json_object_get(req, "id"));
@@ -128,6 +229,9 @@ control_read_run(struct bufferevent *bev, void *arg)
 		bufferevent_write(bev, s, strlen(s));
 		bufferevent_write(bev, "\n", 1);
 		free(s);
+	} else if (line[0] == '{' && control_flush(d, bev, line) == 0) {
+		free(line);
+		return;		/* answered when the writer is done */
 	} else if (line[0] == '{' && (s = control_command(d, line)) != NULL) {
 		bufferevent_write(bev, s, strlen(s));
 		bufferevent_write(bev, "\n", 1);
@@ -197,6 +301,8 @@ control_open(struct daemon *d, const char *path, char *err, size_t errlen)
 	d->control_ev = event_new(d->base, fd, EV_READ | EV_PERSIST,
 	    control_accept, d);
 	event_add(d->control_ev, NULL);
+	if (d->control_q == NULL)
+		d->control_q = workq_new(d->base, "rrd-flush", 16, err, errlen);
 	return 0;
 }
 
@@ -205,6 +311,9 @@ control_close(struct daemon *d)
 {
 	if (d->control_ev != NULL)
 		event_free(d->control_ev);
+	/* Longer than a flush may wait: the job never outlives the store. */
+	workq_free(d->control_q, FLUSH_WAIT_MS + 1000);
+	d->control_q = NULL;
 	if (d->control_fd != -1) {
 		close(d->control_fd);
 		(void)unlink(d->control_path);

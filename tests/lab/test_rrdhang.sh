@@ -75,6 +75,15 @@ code=$(lab_exec noc curl -s -o "$LAB_DIR/x.json" -w '%{http_code}' --max-time 30
     "http://127.0.0.1:$PORT/api/v1/metrics/core/icmp?period=1h")
 expect_match "an export is answered too (HTTP code)" '^200$' "$code"
 
+# nocwatch graph asks the daemon to flush the file first (control socket):
+# the daemon waits for its writer in a worker, not on its loop.
+t0=$(date +%s%N)
+lab_exec noc "$NOCWATCH" graph core icmp --rrd-dir "$LAB_DIR/rrd" --defs "$LAB_DIR/layouts" \
+    --socket "$LAB_DIR/ctl.sock" --period 1h -o "$LAB_DIR/g2.png" >"$LAB_DIR/graph.out" 2>&1
+rc=$?
+echo "# nocwatch graph with rrdcached hung: rc $rc in $((($(date +%s%N) - t0) / 1000000)) ms"
+expect_match "nocwatch graph draws from the file while rrdcached hangs" 'PNG image data' "$(file "$LAB_DIR/g2.png")"
+
 # Health and status answer at once all the while; checks run on time.
 worst=0
 for _ in $(seq 1 10); do
