@@ -61,6 +61,7 @@ struct notifier {
 	const struct config	*conf;
 	struct event		*timer;
 	struct event		*kick;
+	struct event		*durable;	/* try again when synced */
 	struct delivery		 inflight[NOTIFY_MAX_INFLIGHT];
 	int			 stopping;
 };
@@ -351,6 +352,15 @@ run(struct notifier *n)
 
 	if (n->conf == NULL || n->stopping)
 		return;
+	/* Nothing is sent that a power cut could still take from the store
+	 * (its syncer is a few milliseconds behind the commit). */
+	if (!store_durable(n->st)) {
+		struct timeval tv = { 0, 20000 };
+
+		if (!evtimer_pending(n->durable, NULL))
+			evtimer_add(n->durable, &tv);
+		return;
+	}
 	for (i = 0; i < n->conf->nnotifies; i++) {
 		const struct notify_conf *c = &n->conf->notifies[i];
 
@@ -409,6 +419,7 @@ notifier_new(struct event_base *base, struct http_engine *http,
 		n->inflight[i].fd = -1;
 	n->timer = event_new(base, -1, EV_PERSIST, tick, n);
 	n->kick = event_new(base, -1, 0, tick, n);
+	n->durable = evtimer_new(base, tick, n);
 	event_add(n->timer, &tv);
 	return n;
 }
@@ -453,5 +464,6 @@ notifier_free(struct notifier *n)
 	notifier_configure(n, NULL);
 	event_free(n->timer);
 	event_free(n->kick);
+	event_free(n->durable);
 	free(n);
 }
