@@ -156,6 +156,10 @@ httpd_reply(struct evhttp_request *req, int code, const char *type,
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	/* One request per connection: every request is then a first one,
+	 * which must arrive whole within the deadline (a kept-alive
+	 * connection could trickle its second request for ever). */
+	evhttp_add_header(h, "Connection", "close");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	if (strncmp(type, "text/html", 9) == 0) {
 		evhttp_add_header(h, "Content-Security-Policy", csp);

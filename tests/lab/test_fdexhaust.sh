@@ -116,6 +116,37 @@ print(round(time.time() - t0))
 PY
 t=$(lab_exec site1 python3 "$LAB_DIR/trickle.py")
 expect_range "a connection trickling its headers is cut at the deadline (s)" 9 16 "$t"
+# A second request on the same connection gets no more time than a
+# first: the server closes after each reply, so nothing can trickle on.
+cat >"$LAB_DIR/second.py" <<'PY'
+import socket, time
+s = socket.create_connection(("198.51.100.1", 8080))
+s.settimeout(1)
+s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+got = b""
+t0 = time.time()
+while b"\r\n\r\n" not in got and time.time() - t0 < 10:
+    try:
+        got += s.recv(4096)
+    except socket.timeout:
+        pass
+t0 = time.time()
+for b in b"GET /api/v1/health HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+    try:
+        s.send(bytes([b]))
+        if s.recv(4096) == b"":
+            break
+    except socket.timeout:
+        pass
+    except OSError:
+        break
+    time.sleep(1)
+    if time.time() - t0 > 40:
+        break
+print(round(time.time() - t0))
+PY
+t=$(lab_exec site1 python3 "$LAB_DIR/second.py")
+expect_range "a second request trickled on a kept connection is cut within the deadline (s)" 0 16 "$t"
 kill "$loris" 2>/dev/null
 ok=""
 for i in $(seq 1 60); do
