@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "probe.h"
 #include "rrdcc.h"
 #include "xmalloc.h"
 
@@ -35,15 +36,6 @@ struct rrdcc {
 	double		 down_until, backoff;
 	unsigned long	 timeouts;
 };
-
-static double
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct rrdcc *
 rrdcc_new(const char *addr, int timeout_ms)
@@ -73,7 +65,7 @@ cc_down(struct rrdcc *c, int timed_out, char *err, size_t errlen,
 	cc_close(c);
 	c->backoff = c->backoff <= 0 ? DOWN_MIN_S :
 	    c->backoff * 2 > DOWN_MAX_S ? DOWN_MAX_S : c->backoff * 2;
-	c->down_until = mono_s() + c->backoff;
+	c->down_until = probe_now_ms() / 1000 + c->backoff;
 	if (timed_out) {
 		c->timeouts++;
 		snprintf(err, errlen, "rrdcached %s: no answer to %s within "
@@ -94,7 +86,7 @@ wait_fd(int fd, short ev, double deadline)
 	int n;
 
 	for (;;) {
-		left = deadline - mono_s();
+		left = deadline - probe_now_ms() / 1000;
 		if (left <= 0)
 			return 0;
 		n = poll(&p, 1, (int)(left * 1000) + 1);
@@ -182,12 +174,12 @@ rrdcc_connect(struct rrdcc *c, char *err, size_t errlen)
 
 	if (c->fd != -1)
 		return 0;
-	if (mono_s() < c->down_until) {
+	if (probe_now_ms() / 1000 < c->down_until) {
 		snprintf(err, errlen, "rrdcached %s: down (next try in %.0f s)",
-		    c->addr, c->down_until - mono_s());
+		    c->addr, c->down_until - probe_now_ms() / 1000);
 		return -1;
 	}
-	deadline = mono_s() + c->timeout_ms / 1000.0;
+	deadline = probe_now_ms() / 1000 + c->timeout_ms / 1000.0;
 	if (strncmp(c->addr, "unix:", 5) == 0)
 		c->fd = open_unix(c->addr + 5);
 	else if (c->addr[0] == '/')
@@ -266,7 +258,7 @@ request(struct rrdcc *c, const char *cmd, size_t len, const char *what,
 
 	if (rrdcc_connect(c, err, errlen) == -1)
 		return -1;
-	deadline = mono_s() + c->timeout_ms / 1000.0;
+	deadline = probe_now_ms() / 1000 + c->timeout_ms / 1000.0;
 	while (off < len) {
 		n = send(c->fd, cmd + off, len - off, MSG_NOSIGNAL);
 		if (n > 0) {
@@ -441,7 +433,7 @@ rrdcc_timeouts(struct rrdcc *c)
 int
 rrdcc_down(struct rrdcc *c)
 {
-	return c->fd == -1 && mono_s() < c->down_until;
+	return c->fd == -1 && probe_now_ms() / 1000 < c->down_until;
 }
 
 void

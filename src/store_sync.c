@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "probe.h"
 #include "store.h"
 #include "store_int.h"
 #include "xmalloc.h"
@@ -46,15 +47,6 @@ struct store_syncer {
 	unsigned long long	 syncs, failures;
 	char			 last_error[200];
 };
-
-static double
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Wait (mu held) for work, a second at most. */
 static void
@@ -112,7 +104,7 @@ sync_main(void *arg)
 		sync_wait(sy);
 		target = sy->want;
 		stop = sy->stop;
-		sy->busy_since = mono_s();
+		sy->busy_since = probe_now_ms() / 1000;
 		pthread_mutex_unlock(&sy->mu);
 
 		rc = sync_round(sy, stop, why, sizeof(why));
@@ -198,7 +190,8 @@ store_syncer_stats(struct store_syncer *sy, struct store_sync_stats *st)
 	st->syncs = sy->syncs;
 	st->failures = sy->failures;
 	st->pending = sy->want - sy->done;
-	st->busy_s = sy->busy_since > 0 ? mono_s() - sy->busy_since : 0;
+	st->busy_s = sy->busy_since > 0 ? probe_now_ms() / 1000 -
+	    sy->busy_since : 0;
 	snprintf(st->last_error, sizeof(st->last_error), "%s",
 	    sy->last_error);
 	pthread_mutex_unlock(&sy->mu);

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "probe.h"
 #include "loopwatch.h"
 #include "workq.h"
 #include "xmalloc.h"
@@ -41,15 +42,6 @@ struct workq {
 	struct workq_stats	 st;
 };
 
-static double
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *
 worker_main(void *arg)
 {
@@ -69,7 +61,7 @@ worker_main(void *arg)
 		q->nqueued--;
 		q->running = w;
 		q->running_late = 0;
-		q->started = mono_s();
+		q->started = probe_now_ms() / 1000;
 		pthread_mutex_unlock(&q->mu);
 
 		w->run(w);
@@ -243,7 +235,8 @@ workq_stats(struct workq *q, struct workq_stats *st)
 	pthread_mutex_lock(&q->mu);
 	*st = q->st;
 	st->queued = q->nqueued;
-	st->busy_s = q->running != NULL ? mono_s() - q->started : 0;
+	st->busy_s = q->running != NULL ? probe_now_ms() / 1000 - q->started :
+	    0;
 	pthread_mutex_unlock(&q->mu);
 }
 
