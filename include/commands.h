@@ -18,8 +18,7 @@ int	cmd_ack(int argc, char **argv);
 int	cmd_maintenance(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
-/* Where nocwatchd's control socket is unless told otherwise. */
-#define NOCWATCH_CONTROL_SOCK	"/run/nocwatch/nocwatchd.sock"
+#include "paths.h"
 
 /* One request line to the daemon's control socket; the answer (free it). */
 char	*control_request(const char *path, const char *req, char *err,

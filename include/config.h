@@ -160,6 +160,7 @@ struct config {
 	double			 rrd_write_delay; /* ms a sample may be held */
 	size_t			 rrd_cache_max;	/* bytes held at most */
 	char			*control;	/* the control socket */
+	char			*user;		/* run as, when started as root */
 	char			*trap_listen;	/* [ADDR:]PORT, or NULL */
 	char			**trap_communities;	/* "NAME [from ADDR]" */
 	size_t			 ntrap_communities;

@@ -29,6 +29,7 @@ struct daemon;
 struct device_rt;
 struct resolve_req;
 struct snmp_agent;
+struct privdrop;
 
 /* Runs an ICMP check's loss and latency are judged over (link-degraded). */
 #define CHECK_DEGRADE_WINDOW	8
@@ -122,6 +123,7 @@ struct daemon {
 	unsigned long long	 traps_rechecks;	/* traps that asked */
 	unsigned long long	 traps_recheck_walks;	/* re-checks done */
 	time_t			 started;
+	const struct privdrop	*priv;		/* who to become, or NULL */
 };
 
 /* Start everything for conf (taken); -1 with err. */

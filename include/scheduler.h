@@ -26,6 +26,9 @@ struct sched_stats {
 struct sched	*sched_new(struct event_base *, double late_ms);
 /* Every item must have been removed. */
 void		 sched_free(struct sched *);
+/* fn(arg) once a second from the loop-lag timer: proof the loop turns
+ * (systemd's watchdog). */
+void		 sched_on_tick(struct sched *, sched_fn, void *);
 /* Run fn(arg) every interval_ms; key fixes the phase (e.g. hash of names). */
 struct sched_item *sched_add(struct sched *, const char *key,
 		    double interval_ms, sched_fn fn, void *arg);

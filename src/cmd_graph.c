@@ -8,17 +8,12 @@
 
 #include <jansson.h>
 
+#include "paths.h"
 #include "commands.h"
 #include "graph.h"
 #include "rrdstore.h"
 #include "threshold.h"
 
-#ifndef NOCWATCH_RRD_DIR
-#define NOCWATCH_RRD_DIR	"/var/lib/nocwatch/rrd"
-#endif
-#ifndef NOCWATCH_DEFS_DIR
-#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
-#endif
 
 static const char graph_usage[] =
 "usage: nocwatch graph device metric -o file.png [--period 1d]\n"

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "paths.h"
 #include "commands.h"
 #include "config.h"
 #include "escape.h"
@@ -24,7 +25,7 @@
 #include "threshold.h"
 #include "xmalloc.h"
 
-#define DEFAULT_DB	"/var/lib/nocwatch/nocwatch.db"
+#define DEFAULT_DB	NOCWATCH_STATE_DB
 
 struct where {
 	const char	*db;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paths.h"
 #include "config.h"
 #include "oids.h"
 #include "parse.h"
@@ -582,10 +583,10 @@ static int
 global_rule(struct parser *p, const char *kw)
 {
 	static const char *const keys[] = { "rrd-dir", "layouts",
-	    "rrdcached", "control-socket", "trap-listen", NULL };
+	    "rrdcached", "control-socket", "trap-listen", "user", NULL };
 	struct config *c = p->conf;
 	char **slots[] = { &c->rrd_dir, &c->layouts_dir, &c->rrdcached,
-	    &c->control, &c->trap_listen };
+	    &c->control, &c->trap_listen, &c->user };
 	char *v, *from;
 	int i;
 
@@ -809,13 +810,13 @@ config_load(const char *path)
 		apply_template(&p, &p.conf->devices[i]);
 	config_validate(&p);
 	if (p.conf->rrd_dir == NULL)
-		p.conf->rrd_dir = xstrdup("/var/lib/nocwatch/rrd");
+		p.conf->rrd_dir = xstrdup(NOCWATCH_RRD_DIR);
 	if (p.conf->http_listen == NULL)
 		p.conf->http_listen = xstrdup("127.0.0.1:8080");
 	if (p.conf->state_db == NULL)
-		p.conf->state_db = xstrdup("/var/lib/nocwatch/nocwatch.db");
+		p.conf->state_db = xstrdup(NOCWATCH_STATE_DB);
 	if (p.conf->control == NULL)
-		p.conf->control = xstrdup("/run/nocwatch/nocwatchd.sock");
+		p.conf->control = xstrdup(NOCWATCH_CONTROL_SOCK);
 	for (i = 0; i < p.nmacros; i++) {
 		free(p.macros[i].name);
 		free(p.macros[i].value);
@@ -852,6 +853,7 @@ config_free(struct config *c)
 	free(c->layouts_dir);
 	free(c->rrdcached);
 	free(c->control);
+	free(c->user);
 	free(c->trap_listen);
 	free(c->state_db);
 	notifies_free(c->notifies, c->nnotifies);

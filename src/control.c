@@ -301,8 +301,6 @@ control_open(struct daemon *d, const char *path, char *err, size_t errlen)
 	d->control_ev = event_new(d->base, fd, EV_READ | EV_PERSIST,
 	    control_accept, d);
 	event_add(d->control_ev, NULL);
-	if (d->control_q == NULL)
-		d->control_q = workq_new(d->base, "rrd-flush", 16, err, errlen);
 	return 0;
 }
 

@@ -4,11 +4,16 @@
  * since it comes from their key, and their last result), traps turned
  * into immediate re-checks, and the status the control socket serves.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
@@ -20,16 +25,16 @@
 #include "icmp.h"
 #include "log.h"
 #include "loopwatch.h"
+#include "paths.h"
+#include "privdrop.h"
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "snmp.h"
 #include "store.h"
 #include "trap.h"
+#include "workq.h"
 #include "xmalloc.h"
 
-#ifndef NOCWATCH_DEFS_DIR
-#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
-#endif
 
 static void
 check_key(const struct device_conf *dv, const struct check_conf *k, size_t i,
@@ -273,6 +278,84 @@ devices_free(struct device_rt *devs, size_t n)
 	free(devs);
 }
 
+/*
+ * A directory the daemon writes in, made (as root, given to its user) when
+ * it is missing, the way systemd's StateDirectory= does; one that exists
+ * is the administrator's and stays as it is.
+ */
+static void
+state_dir_make(const struct privdrop *pd, const char *path)
+{
+	char buf[4096], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return;
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		{
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(buf, 0750) == 0)
+				priv_own(pd, buf);
+			*p = c;
+		}
+		if (*p == '\0')
+			break;
+	}
+}
+
+/* After the drop: can the daemon's user write where it must? */
+static int
+state_dir_check(const char *path, const char *what, char *err, size_t errlen)
+{
+	if (access(path, W_OK | X_OK) == 0 || errno == ENOENT)
+		return 0;
+	snprintf(err, errlen, "%s %s: not writable as uid %u (%s): give it "
+	    "to nocwatchd's user", what, path, (unsigned)geteuid(),
+	    strerror(errno));
+	return -1;
+}
+
+/*
+ * What needs privilege first (the trap port, the HTTP port, the control
+ * socket; no thread yet, so the drop covers the whole process), then the
+ * drop, then everything else as the daemon's own user.
+ */
+static int
+privileged_open(struct daemon *d, char *err, size_t errlen)
+{
+	const struct privdrop *pd = d->priv;
+	char db[4096];
+
+	if (traps_open(d, err, errlen) == -1)
+		return -1;
+	if (control_open(d, d->conf->control, err, errlen) == -1)
+		return -1;
+	err[0] = '\0';
+	if ((d->httpd = httpd_start(d, err, errlen)) == NULL && err[0] != '\0')
+		return -1;
+	if (pd == NULL)
+		return 0;
+	snprintf(db, sizeof(db), "%s", d->conf->state_db);
+	if (pd->user[0] != '\0') {
+		priv_own(pd, d->control_path);
+		state_dir_make(pd, d->conf->rrd_dir);
+		state_dir_make(pd, dirname(db));
+		snprintf(db, sizeof(db), "%s", d->conf->state_db);
+	}
+	if (priv_drop(pd, err, errlen) == -1)
+		return -1;
+	if (pd->user[0] == '\0')
+		return 0;
+	if (state_dir_check(d->conf->rrd_dir, "rrd-dir", err, errlen) == -1 ||
+	    state_dir_check(dirname(db), "the store's directory", err,
+	    errlen) == -1)
+		return -1;
+	return 0;
+}
+
 int
 daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 {
@@ -290,20 +373,18 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	d->snmp = snmp_engine_new(d->base);
 	d->http = http_engine_new(d->base);
 	d->sched = sched_new(d->base, 1000);
+	if (privileged_open(d, err, errlen) == -1)
+		return -1;
+	if ((d->control_q = workq_new(d->base, "rrd-flush", 16, err,
+	    errlen)) == NULL || httpd_workers(d->httpd, err, errlen) == -1)
+		return -1;
 	if ((d->rrd = rrdstore_new(conf->rrd_dir, conf->rrdcached, err,
 	    errlen)) == NULL)
 		return -1;
 	rrdstore_set_cache(d->rrd, conf->rrd_write_delay / 1000,
 	    conf->rrd_cache_max);
-	if (traps_open(d, err, errlen) == -1)
-		return -1;
-	if (control_open(d, conf->control, err, errlen) == -1)
-		return -1;
 	devices_build(d);
 	if ((d->inc = incident_engine_new(d, err, errlen)) == NULL)
-		return -1;
-	err[0] = '\0';
-	if ((d->httpd = httpd_start(d, err, errlen)) == NULL && err[0] != '\0')
 		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
 	    conf->ndevices, conf->nlinks);

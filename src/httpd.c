@@ -44,6 +44,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "paths.h"
 #include "daemon.h"
 #include "escape.h"
 #include "httpd.h"
@@ -57,9 +58,6 @@
 #include "workq.h"
 #include "xmalloc.h"
 
-#ifndef NOCWATCH_WEB_DIR
-#define NOCWATCH_WEB_DIR	"/usr/local/share/nocwatch/web"
-#endif
 
 #define MAX_HEADERS_SIZE	8192
 #define MAX_HEADERS		64
@@ -1217,13 +1215,6 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 		free(h);
 		return NULL;
 	}
-	if ((h->rq = workq_new(d->base, "graph", HTTPD_RRD_QUEUE, err,
-	    errlen)) == NULL) {
-		evhttp_free(h->http);
-		SSL_CTX_free(h->tls);
-		free(h);
-		return NULL;
-	}
 	h->lev = evhttp_bound_socket_get_listener(bound);
 	h->resume = evtimer_new(d->base, accept_resume, h);
 	accept_owner = h;
@@ -1232,6 +1223,16 @@ httpd_start(struct daemon *d, char *err, size_t errlen)
 	event_add(h->tick, &tv);
 	log_info("http%s: listening on %s", h->tls ? "s" : "", listen);
 	return h;
+}
+
+/* The graph worker: a thread, so started once privileges are dropped. */
+int
+httpd_workers(struct httpd *h, char *err, size_t errlen)
+{
+	if (h == NULL)
+		return 0;
+	h->rq = workq_new(h->d->base, "graph", HTTPD_RRD_QUEUE, err, errlen);
+	return h->rq != NULL ? 0 : -1;
 }
 
 void

@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <rrd.h>
 
+#include "paths.h"
 #include "config.h"
 #include "daemon.h"
 #include "graph.h"
@@ -32,9 +33,6 @@
 #include "workq.h"
 #include "xmalloc.h"
 
-#ifndef NOCWATCH_DEFS_DIR
-#define NOCWATCH_DEFS_DIR	"/usr/local/share/nocwatch/rrd"
-#endif
 
 /* How long the worker waits for the writer to write a file out. */
 #define FLUSH_WAIT_MS		2000

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,27 @@
 static const char *log_prog = "nocwatch";
 static int log_stderr = 1;
 static int log_verbose;
+static int log_journal;		/* stderr is systemd's journal */
+
+/*
+ * Is stderr the journal's stream?  systemd says so in $JOURNAL_STREAM
+ * ("DEV:INODE" of the stream it gave us); then each line starts with its
+ * priority, "<4>", which journald strips and keeps, so `journalctl -p
+ * warning` shows only warnings and worse.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(2, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *progname, int to_stderr, int verbose)
@@ -17,6 +40,7 @@ log_init(const char *progname, int to_stderr, int verbose)
 	log_prog = progname;
 	log_stderr = to_stderr;
 	log_verbose = verbose;
+	log_journal = to_stderr && stderr_is_journal();
 	if (!to_stderr)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -48,7 +72,9 @@ log_vwrite(int pri, const char *fmt, va_list ap, int add_errno)
 	for (p = msg; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	if (log_stderr)
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", pri, msg);
+	else if (log_stderr)
 		fprintf(stderr, "%s: %s\n", log_prog, msg);
 	else
 		syslog(pri, "%s", msg);

@@ -3,13 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "paths.h"
 #include "commands.h"
 #include "log.h"
 #include "threshold.h"
 
-#ifndef NOCWATCH_VERSION
-#define NOCWATCH_VERSION "0.1"
-#endif
 
 static const char main_usage[] =
 "usage: nocwatch command [arguments]\n"

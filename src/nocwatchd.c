@@ -1,9 +1,14 @@
 /*
- * nocwatchd: the daemon.  Runs in the foreground (systemd's Type=simple),
- * logging to stderr; -n checks a configuration; SIGHUP reloads (a bad file
- * keeps the running configuration); SIGTERM stops after writing every
- * queued RRD sample.
+ * nocwatchd: the daemon.  Runs in the foreground (systemd's Type=notify:
+ * READY=1 once the configuration is loaded and every socket bound,
+ * WATCHDOG=1 from the loop-lag timer, STOPPING=1), logging to stderr (with
+ * the journal's priority prefixes under systemd); -n checks a
+ * configuration; started as root it binds what needs root and becomes its
+ * own user; SIGHUP reloads (a bad file keeps the running configuration);
+ * SIGTERM stops after writing every queued RRD sample.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,14 +21,39 @@
 #include "daemon.h"
 #include "log.h"
 #include "loopwatch.h"
+#include "paths.h"
+#include "privdrop.h"
+#include "probe.h"
+#include "scheduler.h"
+#include "sdnotify.h"
 
 static const char usage[] =
-"usage: nocwatchd [-dn] [-f file]\n"
-"  -f file  configuration (default /etc/nocwatch/nocwatch.conf)\n"
+"usage: nocwatchd [-dnV] [-f file] [-u user]\n"
+"  -f file  configuration (default " NOCWATCH_CONF_FILE ")\n"
 "  -n       check the configuration, print 'configuration OK' or every\n"
 "           error as file:line: message, and exit\n"
+"  -u user  started as root, run as this user (default: the config's\n"
+"           `user`, else " NOCWATCH_USER "); 'root' stays root\n"
 "  -d       debug logging\n"
+"  -V       print the version and exit\n"
 "Signals: HUP reloads the configuration, TERM and INT stop.\n";
+
+static double watchdog_ms;
+static double watchdog_sent;
+
+/* The loop-lag timer turned: tell systemd's watchdog (at half its
+ * interval, as sd_watchdog_enabled(3) advises). */
+static void
+watchdog_tick(void *arg)
+{
+	double now = probe_now_ms();
+
+	(void)arg;
+	if (now - watchdog_sent < watchdog_ms / 2)
+		return;
+	watchdog_sent = now;
+	(void)sd_notify_state("WATCHDOG=1");
+}
 
 static void
 on_signal_run(evutil_socket_t sig, short ev, void *arg)
@@ -37,6 +67,7 @@ on_signal_run(evutil_socket_t sig, short ev, void *arg)
 		return;
 	}
 	log_info("stopping");
+	(void)sd_notify_state("STOPPING=1");
 	event_base_loopexit(d->base, NULL);
 }
 
@@ -49,7 +80,7 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 }
 
 static int
-run(const char *file, struct config *c)
+run(const char *file, struct config *c, const struct privdrop *pd)
 {
 	struct daemon d;
 	struct event *sig[3];
@@ -59,6 +90,7 @@ run(const char *file, struct config *c)
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = file;
+	d.priv = pd;
 	d.base = event_base_new();
 	signal(SIGPIPE, SIG_IGN);
 	lw_init(100);
@@ -70,6 +102,10 @@ run(const char *file, struct config *c)
 			sig[i] = evsignal_new(d.base, sigs[i], on_signal, &d);
 			event_add(sig[i], NULL);
 		}
+		if ((watchdog_ms = sd_watchdog_ms()) > 0)
+			sched_on_tick(d.sched, watchdog_tick, NULL);
+		if (sd_notify_state("READY=1") == -1)
+			log_warn("NOTIFY_SOCKET");
 		event_base_dispatch(d.base);
 		for (i = 0; i < 3; i++)
 			event_free(sig[i]);
@@ -83,12 +119,14 @@ run(const char *file, struct config *c)
 int
 main(int argc, char **argv)
 {
-	const char *file = "/etc/nocwatch/nocwatch.conf";
+	const char *file = NOCWATCH_CONF_FILE, *user = NULL;
+	struct privdrop pd;
 	struct config *c;
+	char err[512];
 	int ch, check = 0, debug = 0;
 	size_t i;
 
-	while ((ch = getopt(argc, argv, "df:nh")) != -1) {
+	while ((ch = getopt(argc, argv, "df:nhu:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -99,6 +137,12 @@ main(int argc, char **argv)
 		case 'n':
 			check = 1;
 			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'V':
+			printf("nocwatchd %s\n", NOCWATCH_VERSION);
+			return 0;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -112,6 +156,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_init("nocwatchd", 1, debug);
+	/* Incidents, RRD files and sockets for the daemon's user and group
+	 * (engineers in it read them), not for everyone. */
+	umask(027);
 	c = config_load(file);
 	for (i = 0; i < c->nerrors; i++)
 		fprintf(stderr, "%s\n", c->errors[i]);
@@ -125,5 +172,11 @@ main(int argc, char **argv)
 		config_free(c);
 		return 0;
 	}
-	return run(file, c);
+	if (priv_plan(user != NULL ? user : c->user, &pd, err,
+	    sizeof(err)) == -1) {
+		log_warnx("cannot start: %s", err);
+		config_free(c);
+		return 1;
+	}
+	return run(file, c, &pd);
 }

@@ -30,6 +30,8 @@ struct sched {
 	double			 lag_due;
 	double			 late_ms;
 	struct sched_stats	 st;
+	sched_fn		 tick;		/* every lag measurement */
+	void			*tick_arg;
 };
 
 #define LAG_PERIOD_MS	1000.0
@@ -115,6 +117,15 @@ lag_fire(evutil_socket_t fd, short ev, void *arg)
 		s->st.max_loop_lag_ms = s->st.loop_lag_ms;
 	s->lag_due = now + LAG_PERIOD_MS;
 	evtimer_add(s->lag_ev, &tv);
+	if (s->tick != NULL)
+		s->tick(s->tick_arg);
+}
+
+void
+sched_on_tick(struct sched *s, sched_fn fn, void *arg)
+{
+	s->tick = fn;
+	s->tick_arg = arg;
 }
 
 struct sched *

@@ -4,9 +4,10 @@
 set -eu
 
 build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
-       libcurl4-openssl-dev libsqlite3-dev libssl-dev libsnmp-dev"
+       libcurl4-openssl-dev libsqlite3-dev libssl-dev libsnmp-dev libcap-dev"
 lab="iproute2 iputils-ping nftables snmpd snmp snmptrapd dnsmasq-base openssl python3
-     rrdtool rrdcached tcpdump sqlite3 curl chromium fonts-dejavu-core strace"
+     rrdtool rrdcached tcpdump sqlite3 curl chromium fonts-dejavu-core strace
+     mandoc systemd"
 bench="fping collectd-core liboping0 apache2-utils nagios4-core
        monitoring-plugins-basic"
 fuzz="clang libclang-rt-14-dev"

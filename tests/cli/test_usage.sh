@@ -44,8 +44,52 @@ expect_match "secrets installed readable by their owner only" '^600$' "$(stat -c
 expect_rc "layouts and graph definitions installed" 0 $?
 [ -f "$dest/usr/local/share/nocwatch/web/index.html" ] && [ -f "$dest/usr/local/share/nocwatch/web/wall.js" ]
 expect_rc "the wall display's files installed" 0 $?
-[ -f "$dest/usr/local/lib/systemd/system/nocwatchd.service" ]
-expect_rc "systemd unit installed" 0 $?
+[ -f "$dest/usr/local/share/man/man1/nocwatch.1" ] && [ -f "$dest/usr/local/share/man/man5/nocwatch.conf.5" ] &&
+    [ -f "$dest/usr/local/share/man/man8/nocwatchd.8" ]
+expect_rc "man pages installed" 0 $?
+u=$dest/usr/local/lib/systemd/system/nocwatchd.service
+expect_match "the unit starts the installed daemon on the installed config" \
+    '^ExecStart=/usr/local/sbin/nocwatchd -f /usr/local/etc/nocwatch/nocwatch.conf$' "$(cat "$u" 2>&1)"
+expect_match "  and the daemon looks there by itself" \
+    'default /usr/local/etc/nocwatch/nocwatch.conf' "$("$dest/usr/local/sbin/nocwatchd" -h)"
+# A second install keeps an engineer's own configuration.
+echo '# mine' >>"$dest/usr/local/etc/nocwatch/nocwatch.conf"
+make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local B="${B:-build}" >/dev/null 2>&1
+expect_match "a second install does not overwrite the configuration" '# mine' \
+    "$(tail -n 1 "$dest/usr/local/etc/nocwatch/nocwatch.conf")"
+make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX=/usr/local >/dev/null 2>&1
+expect_rc "make uninstall succeeds" 0 $?
+left=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
+expect_match "  and leaves only the configuration" \
+    '^./usr/local/etc/nocwatch/nocwatch.conf ./usr/local/etc/nocwatch/nocwatch.secrets.conf $' "$left"
+
+# A distribution's prefix: configuration in /etc, the unit in /lib, both
+# agreeing with the daemon's own default (its own build: the paths are
+# compiled in).
+pb=$dest/build-usr
+make --no-print-directory -s install DESTDIR="$dest/pkg" PREFIX=/usr B="$pb" >/dev/null 2>&1
+expect_rc "make install PREFIX=/usr succeeds" 0 $?
+[ -f "$dest/pkg/etc/nocwatch/nocwatch.conf" ] && [ -x "$dest/pkg/usr/sbin/nocwatchd" ]
+expect_rc "  config in /etc/nocwatch, daemon in /usr/sbin" 0 $?
+expect_match "  the unit in /lib/systemd/system names them" \
+    '^ExecStart=/usr/sbin/nocwatchd -f /etc/nocwatch/nocwatch.conf$' \
+    "$(cat "$dest/pkg/lib/systemd/system/nocwatchd.service" 2>&1)"
+expect_match "  the daemon's default is the same file" 'default /etc/nocwatch/nocwatch.conf' \
+    "$("$dest/pkg/usr/sbin/nocwatchd" -h)"
+expect_match "  layouts where the daemon looks" '/usr/share/nocwatch/rrd' \
+    "$(strings "$dest/pkg/usr/sbin/nocwatchd" | grep -m1 '^/usr/share/nocwatch/rrd$')"
+
+# systemd reads the generated unit without a complaint (its ExecStart
+# pointed at this build, which must exist for verify).
+make --no-print-directory -s "$pb/nocwatchd.service" B="$pb" PREFIX=/usr SBINDIR="$PWD/${B:-build}" >/dev/null 2>&1
+if command -v systemd-analyze >/dev/null 2>&1; then
+	out=$(systemd-analyze verify --man=no "$pb/nocwatchd.service" 2>&1); rc=$?
+	expect_rc "systemd-analyze verify passes on the unit" 0 $rc
+	[ -z "$out" ]; expect_rc "  with nothing to say" 0 $?
+	[ -z "$out" ] || echo "$out" | sed 's/^/  /'
+else
+	fail "systemd-analyze verify" "systemd-analyze is not installed"
+fi
 # Incidents, maintenance and tokens from the command line.
 t=$(mktemp -d)
 out=$("$NOCWATCH" incidents --db "$t/none.db" 2>&1)
