@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, only when missing.
-# Quiet when everything is present.  usage: tools/deps.sh build|lab|bench|fuzz ...
+# Quiet when everything is present.  usage: tools/deps.sh build|lab|bench|fuzz|deb ...
 set -eu
 
 build="gcc make pkg-config libevent-dev libpcap-dev librrd-dev libjansson-dev
@@ -11,6 +11,7 @@ lab="iproute2 iputils-ping nftables snmpd snmp snmptrapd dnsmasq-base openssl py
 bench="fping collectd-core liboping0 apache2-utils nagios4-core
        monitoring-plugins-basic"
 fuzz="clang libclang-rt-14-dev"
+deb="debhelper dpkg-dev fakeroot lintian"
 
 want=""
 for group in "$@"; do
@@ -24,6 +25,7 @@ for group in "$@"; do
 		command -v npm >/dev/null 2>&1 || want="$want npm" ;;
 	bench) want="$want $bench" ;;
 	fuzz) want="$want $fuzz" ;;
+	deb) want="$want $deb" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

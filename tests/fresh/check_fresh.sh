@@ -8,6 +8,8 @@
 #
 #   tests/fresh/check_fresh.sh          (root; ~6 min more the first time)
 #   FRESH_STEPS=demo tests/fresh/check_fresh.sh     make demo alone
+#   FRESH_STEPS=deb tests/fresh/check_fresh.sh      make deb, the .deb installed
+#                                                   and tried (tests/fresh/deb_inroot.sh)
 #
 # The root is built once with mmdebstrap from the Debian registry apt
 # already uses here, and kept as a tarball (FRESH_CACHE, default
@@ -117,6 +119,15 @@ inroot() {	# LOG CMD: run CMD in the clone, as a new user would
 
 rc=0
 t0=$(date +%s)
+if [ "${FRESH_STEPS:-}" = deb ]; then	# the Debian package alone
+	inroot deb.log "bash tests/fresh/deb_inroot.sh"
+	rc=$?
+	grep -E '^(PASS|FAIL)' "$OUT/deb.log"
+	echo "check_fresh: $(date -u +%Y-%m-%dT%H:%MZ) deb $([ $rc -eq 0 ] && echo passed || echo FAILED)," \
+	    "commit $(git -C "$REPO" rev-parse --short HEAD), $(($(date +%s) - t0)) s" |
+	    tee "$OUT/result-deb.txt"
+	exit $rc
+fi
 if inroot demo.log "make demo"; then
 	t1=$(date +%s)
 	echo "PASS first make demo ($((t1 - t0)) s, packages included)"
