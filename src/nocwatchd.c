@@ -23,7 +23,6 @@
 #include "loopwatch.h"
 #include "paths.h"
 #include "privdrop.h"
-#include "probe.h"
 #include "scheduler.h"
 #include "sdnotify.h"
 
@@ -38,20 +37,11 @@ static const char usage[] =
 "  -V       print the version and exit\n"
 "Signals: HUP reloads the configuration, TERM and INT stop.\n";
 
-static double watchdog_ms;
-static double watchdog_sent;
-
-/* The loop-lag timer turned: tell systemd's watchdog (at half its
- * interval, as sd_watchdog_enabled(3) advises). */
+/* The loop-lag timer turned (once a second): tell systemd's watchdog. */
 static void
 watchdog_tick(void *arg)
 {
-	double now = probe_now_ms();
-
 	(void)arg;
-	if (now - watchdog_sent < watchdog_ms / 2)
-		return;
-	watchdog_sent = now;
 	(void)sd_notify_state("WATCHDOG=1");
 }
 
@@ -86,6 +76,7 @@ run(const char *file, struct config *c, const struct privdrop *pd)
 	struct event *sig[3];
 	const int sigs[3] = { SIGHUP, SIGTERM, SIGINT };
 	char err[512];
+	double wd;
 	int i, rc = 0;
 
 	memset(&d, 0, sizeof(d));
@@ -102,8 +93,12 @@ run(const char *file, struct config *c, const struct privdrop *pd)
 			sig[i] = evsignal_new(d.base, sigs[i], on_signal, &d);
 			event_add(sig[i], NULL);
 		}
-		if ((watchdog_ms = sd_watchdog_ms()) > 0)
+		if ((wd = sd_watchdog_ms()) > 0) {
 			sched_on_tick(d.sched, watchdog_tick, NULL);
+			if (wd < 2000)
+				log_warnx("WatchdogSec=%.1fs: under 2 s, and "
+				    "the watchdog is told once a second", wd / 1000);
+		}
 		if (sd_notify_state("READY=1") == -1)
 			log_warn("NOTIFY_SOCKET");
 		event_base_dispatch(d.base);

@@ -131,6 +131,38 @@ grep -q '^STOPPING=1$' "$P/notify.log"
 expect_rc "STOPPING=1 sent on SIGTERM" 0 $?
 kill "$npid" 2>/dev/null
 
+# As the unit starts it: already its user, with CAP_NET_RAW and
+# CAP_NET_BIND_SERVICE as ambient capabilities (setpriv does what
+# systemd's User= and AmbientCapabilities= do).  It binds 162 and 80, then
+# keeps CAP_NET_RAW alone, and nothing ambient.
+# (Its runtime directory is its own, as systemd's RuntimeDirectory=.)
+install -d -o nobody -g "$(id -g nobody)" "$P/run"
+sed "s|\"$P/ctl.sock\"|\"$P/run/ctl.sock\"|" "$P/d.conf" >"$P/unit.conf"
+lab_bg noc setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+    --inh-caps=+net_raw,+net_bind_service --ambient-caps=+net_raw,+net_bind_service \
+    "$D" -f "$P/unit.conf" 2>"$P/daemon-unit.log"
+upid=${LAB_PIDS[-1]}
+for _ in $(seq 1 50); do [ -S "$P/run/ctl.sock" ] && break; sleep 0.1; done
+sleep 1
+npd=$(pgrep -f "^$D -f $P/unit.conf" | head -n 1)
+st=$(grep -E '^(Uid|CapPrm|CapEff|CapAmb|CapInh|NoNewPrivs)' "/proc/$npd/status" 2>&1)
+echo "$st" | sed 's/^/  unit-style /'
+expect_match "started as the unit does: still nobody" "Uid:	$nob	$nob	$nob	$nob" "$st"
+expect_match "  CAP_NET_BIND_SERVICE dropped once bound (effective)" 'CapEff:	0000000000002000' "$st"
+expect_match "  (permitted)" 'CapPrm:	0000000000002000' "$st"
+expect_match "  nothing ambient for its children" 'CapAmb:	0000000000000000' "$st"
+out=$(lab_exec noc curl -s -m 5 -o /dev/null -w '%{http_code}' http://198.51.100.1/api/v1/health)
+expect_match "  HTTP on port 80 answers" '^401$' "$out"
+lab_exec core snmptrap -M /nonexistent -m '' -v2c -c labtrap 198.51.100.1:162 '' \
+    .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
+sleep 1
+acc=$(lab_exec noc "$NOCWATCH" status --socket "$P/run/ctl.sock" --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["traps"]["accepted"])')
+expect_match "  a trap to port 162 is received" '^[1-9]' "$acc"
+[ -n "$npd" ] || sed 's/^/  log: /' "$P/daemon-unit.log"
+kill -TERM "$npd"
+for _ in $(seq 1 100); do kill -0 "$npd" 2>/dev/null || break; sleep 0.1; done
+
 # A user that does not exist is an error, not a silent root daemon.
 out=$("$D" -f "$P/d.conf" -u no-such-user-here 2>&1); rc=$?
 expect_rc "a user that does not exist stops the start" 1 $rc
