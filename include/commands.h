@@ -18,6 +18,8 @@ int	cmd_ack(int argc, char **argv);
 int	cmd_maintenance(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
+int	cmd_outbox(int argc, char **argv);
+int	cmd_notify(int argc, char **argv);
 #include "paths.h"
 
 /* One request line to the daemon's control socket; the answer (free it). */

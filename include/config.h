@@ -45,7 +45,15 @@ enum situation {
 	SIT_MAX
 };
 
-enum notify_type { NOTIFY_WEBHOOK, NOTIFY_EXEC, NOTIFY_SYSLOG };
+enum notify_type { NOTIFY_WEBHOOK, NOTIFY_EXEC, NOTIFY_SYSLOG,
+	NOTIFY_HORNBILL, NOTIFY_SERVICENOW, NOTIFY_PAGERDUTY,
+	NOTIFY_ALERTMANAGER };
+
+/* A service desk's own ID for a site (Hornbill siteId). */
+struct notify_site_id {
+	char		*site;
+	char		*id;
+};
 
 struct notify_conf {
 	enum notify_type type;
@@ -56,6 +64,20 @@ struct notify_conf {
 	int		 insecure;
 	char		**argv;		/* exec: argv[0] is the program */
 	size_t		 argc;
+	/* service desks (src/desk.c says what each one sends) */
+	char		*api_key;	/* hornbill api-key, pagerduty
+					 * routing-key */
+	char		*user, *password;	/* servicenow (basic auth) */
+	char		*key_field;	/* hornbill: the request field that
+					 * holds nocwatch's key */
+	char		*prio[4];	/* per P1..P4: hornbill priorityId,
+					 * pagerduty severity, servicenow
+					 * "IMPACT/URGENCY" */
+	char		*service_id, *team_id, *category_id;	/* hornbill */
+	struct notify_site_id *site_ids;			/* hornbill */
+	size_t		 nsite_ids;
+	char		*group;		/* servicenow assignment group */
+	char		*close_code;	/* servicenow close code */
 	double		 timeout_ms;
 	double		 retry_max_ms;	/* cap of the backoff */
 	int		 line;

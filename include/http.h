@@ -21,9 +21,20 @@ struct http_params {
 	int		 expect_status;	/* 0: any status below 400 */
 	const char	*expect_body;	/* substring the body must contain */
 	const char	*ca_file;	/* extra trust anchors, or NULL */
-	/* Outbound use (webhooks): a POST body and extra header lines. */
+	/* Outbound use (webhooks, service desks): a body, a method, extra
+	 * header lines, and the reply handed back. */
 	const char	*post_body;	/* copied; POST instead of GET */
+	const char	*method;	/* "PATCH", "PUT"...; NULL: GET/POST */
 	const char *const *headers;	/* "Name: value", NULL-terminated */
+	struct http_reply *reply;	/* filled before the callback, or NULL */
+};
+
+/* What a server answered, for an API client to judge. */
+struct http_reply {
+	long		 status;	/* 0: no answer */
+	char		*body;		/* NUL-terminated (free it), or NULL */
+	size_t		 len;
+	double		 retry_after_s;	/* Retry-After, 0 if none */
 };
 
 /* An engine (one curl multi handle) per event base.  Never NULL. */

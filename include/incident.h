@@ -178,6 +178,10 @@ int		 incident_maint_remove(struct incident_engine *, long long id,
 void		 incident_stats(struct incident_engine *, size_t *open,
 		    size_t *backlog);
 struct store	*incident_store(struct incident_engine *);
+/* Put dead letter id back in the queue (nocwatch outbox retry); -1 with
+ * err if it is not one. */
+int		 incident_outbox_retry(struct incident_engine *, long long id,
+		    char *err, size_t errlen);
 /* The estate as of the last evaluation (new references). */
 json_t		*incident_sites_json(struct incident_engine *);
 json_t		*incident_devices_json(struct incident_engine *,

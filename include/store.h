@@ -13,7 +13,7 @@
 struct incident;
 struct store;
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct outbox_row {
 	long long	 id;
@@ -88,6 +88,17 @@ int		 store_outbox_sent(struct store *, long long id, long long at);
 int		 store_outbox_retry(struct store *, long long id, int attempts,
 		    double next_at, const char *error, int give_up);
 size_t		 store_outbox_backlog(struct store *);
+/* Dead letters: rows given up on; listed, counted, put back in the queue
+ * (0, or -1 when id is not a dead letter). */
+json_t		*store_outbox_dead(struct store *);
+size_t		 store_outbox_dead_count(struct store *);
+int		 store_outbox_requeue(struct store *, long long id);
+/* A service desk's reference (its ticket) for an incident on a channel:
+ * 0 and ref, or -1 when there is none. */
+int		 store_desk_ref(struct store *, const char *channel,
+		    long long incident, char *ref, size_t len);
+int		 store_desk_ref_set(struct store *, const char *channel,
+		    long long incident, const char *ref);
 
 long long	 store_maint_add(struct store *, const char *scope,
 		    const char *name, long long starts, long long ends,

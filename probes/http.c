@@ -306,6 +306,18 @@ http_finish(struct http_probe *h, CURLcode cc)
 	else
 		probe_result_set(r, PROBE_OK, "HTTP %ld", status);
 out:
+	if (h->p.reply != NULL) {
+		curl_off_t ra = 0;
+
+		h->p.reply->status = status;
+		h->p.reply->len = h->body_len;
+		h->p.reply->body = xmalloc(h->body_len + 1);
+		memcpy(h->p.reply->body, h->body, h->body_len);
+		h->p.reply->body[h->body_len] = '\0';
+		if (curl_easy_getinfo(h->easy, CURLINFO_RETRY_AFTER, &ra) ==
+		    CURLE_OK && ra > 0)
+			h->p.reply->retry_after_s = (double)ra;
+	}
 	h->cb(r, h->arg);
 	http_probe_cancel(h);
 }
@@ -365,18 +377,32 @@ http_probe_start(struct http_engine *e, const char *url,
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_fn);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	if (p->post_body != NULL || p->method != NULL) {
+		/*
+		 * A connection of its own: on a kept-alive one that the server
+		 * closes without an answer, libcurl sends the request again by
+		 * itself -- a second ticket on a service desk that had made the
+		 * first.  A failure must come back to the caller, which looks
+		 * the ticket up before it creates one again.
+		 */
+		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	}
 	if (p->post_body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
 		    (long)strlen(p->post_body));
 		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, p->post_body);
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "nocwatch/0.1");
 	}
+	if (p->method != NULL)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, p->method);
 	for (size_t i = 0; p->headers != NULL && p->headers[i] != NULL; i++)
 		h->headers = curl_slist_append(h->headers, p->headers[i]);
 	if (h->headers != NULL)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
 	h->p.post_body = NULL;
 	h->p.headers = NULL;
+	h->p.method = NULL;
 	curl_multi_add_handle(e->multi, c);
 	return h;
 }

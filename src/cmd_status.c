@@ -109,6 +109,12 @@ status_print(json_t *o)
 	    json_integer_value(json_object_get(json_object_get(d, "incidents"),
 	    "open")), json_integer_value(json_object_get(json_object_get(d,
 	    "incidents"), "outbox_backlog")));
+	if (json_integer_value(json_object_get(json_object_get(d, "incidents"),
+	    "dead_letters")) > 0)
+		printf("notifications: %lld DEAD LETTERS, not delivered and "
+		    "given up (nocwatch outbox list; retry ID once fixed)\n",
+		    json_integer_value(json_object_get(json_object_get(d,
+		    "incidents"), "dead_letters")));
 	if (json_integer_value(json_object_get(sc, "slow_callbacks")) > 0)
 		printf("event loop: %lld callbacks held it over 100 ms; the "
 		    "slowest, %.0f ms: %s\n",

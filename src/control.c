@@ -25,6 +25,7 @@
 #include "log.h"
 #include "loopwatch.h"
 #include "rrdstore.h"
+#include "store.h"
 #include "unixsock.h"
 #include "workq.h"
 #include "xmalloc.h"
@@ -158,7 +159,8 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
 /*
  * A command as one JSON line: {"cmd":"ack","id":N,"by":"NAME"},
  * {"cmd":"maintenance-add","scope":"site"|"device","name":..,"starts":MS,
- * "ends":MS,"reason":..}, {"cmd":"maintenance-remove","id":N} or
+ * "ends":MS,"reason":..}, {"cmd":"maintenance-remove","id":N},
+ * {"cmd":"outbox-list"} (the dead letters), {"cmd":"outbox-retry","id":N} or
  * {"cmd":"rrd-flush","device":..,"metric":..} (before a graph is drawn).
  */
 static char *
@@ -195,6 +197,13 @@ control_command(struct daemon *d, const char *line)
 		    json_string_value(json_object_get(req, "reason")), err,
 		    sizeof(err))) > 0)
 			json_object_set_new(rep, "id", json_integer(id));
+	} else if (strcmp(cmd, "outbox-list") == 0) {
+		json_object_set_new(rep, "dead", store_outbox_dead(
+		    incident_store(d->inc)));
+	} else if (strcmp(cmd, "outbox-retry") == 0) {
+		id = json_integer_value(json_object_get(req, "id"));
+		if (incident_outbox_retry(d->inc, id, err, sizeof(err)) == 0)
+			json_object_set_new(rep, "requeued", json_integer(id));
 	} else if (strcmp(cmd, "maintenance-remove") == 0) {
 		id = json_integer_value(json_object_get(req, "id"));
 		if (incident_maint_remove(d->inc, id, err, sizeof(err)) == 0)

@@ -22,6 +22,8 @@ static const char main_usage[] =
 "  maintenance add|list|remove ...       maintenance windows\n"
 "  report [--from TIME] [--until TIME]   incidents against their SLA, site availability\n"
 "  token [read|write]                    a new API token and its config line\n"
+"  outbox list|retry ID                  dead letters: notifications given up\n"
+"  notify test CHANNEL -f CONFIG         send a test event to a service desk\n"
 "  version                               print the version\n";
 
 static const char probe_usage[] =
@@ -82,6 +84,10 @@ main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
+	if (strcmp(argv[1], "outbox") == 0)
+		return cmd_outbox(argc - 1, argv + 1);
+	if (strcmp(argv[1], "notify") == 0)
+		return cmd_notify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "graph") == 0)
 		return cmd_graph(argc - 1, argv + 1);
 	if (strcmp(argv[1], "traps") == 0)

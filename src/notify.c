@@ -9,7 +9,12 @@
  *            delivered, 4xx other than 408/429 gives up after 3 attempts;
  *   exec:    execve of a fixed argv, the JSON on stdin, no shell, a
  *            minimal environment; exit 0 is delivered;
- *   syslog:  one line at LOG_ALERT..LOG_NOTICE by priority; always taken.
+ *   syslog:  one line at LOG_ALERT..LOG_NOTICE by priority; always taken;
+ *   hornbill, servicenow, pagerduty, alertmanager: the desk's own API
+ *            (src/desk.c), a call or a few per event, success as that API
+ *            defines it; the desk's reference (its ticket) kept in the
+ *            store; Retry-After honoured; a permanent failure is a dead
+ *            letter (listed, counted, `nocwatch outbox retry ID`).
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,6 +32,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "desk.h"
 #include "http.h"
 #include "log.h"
 #include "loopwatch.h"
@@ -52,6 +58,13 @@ struct delivery {
 	double			 deadline;
 	struct event		*ev;		/* exec: write / wait timer */
 	int			 used;
+	/* service desks */
+	json_t			*event;		/* the row's JSON */
+	struct desk_state	 ds;
+	struct desk_req		 req;
+	struct http_reply	 rep;
+	int			 calls;
+	double			 retry_after_ms;
 };
 
 struct notifier {
@@ -69,7 +82,13 @@ struct notifier {
 void
 notify_channel_id(const struct notify_conf *c, char *buf, size_t len)
 {
-	if (c->type == NOTIFY_WEBHOOK)
+	static const char *const desk[] = { [NOTIFY_HORNBILL] = "hornbill",
+	    [NOTIFY_SERVICENOW] = "servicenow", [NOTIFY_PAGERDUTY] =
+	    "pagerduty", [NOTIFY_ALERTMANAGER] = "alertmanager" };
+
+	if (c->type >= NOTIFY_HORNBILL && c->type <= NOTIFY_ALERTMANAGER)
+		snprintf(buf, len, "%s:%.200s", desk[c->type], c->url);
+	else if (c->type == NOTIFY_WEBHOOK)
 		snprintf(buf, len, "webhook:%.200s", c->url);
 	else if (c->type == NOTIFY_EXEC)
 		snprintf(buf, len, "exec:%.200s", c->argv[0]);
@@ -135,12 +154,25 @@ finish(struct delivery *dl, int ok, int permanent, const char *why)
 		wait = notify_backoff_ms(attempts, dl->conf ?
 		    dl->conf->retry_max_ms : 300000, (double)random() /
 		    RAND_MAX);
+		if (dl->retry_after_ms > wait)	/* the server said when */
+			wait = dl->retry_after_ms;
 		store_outbox_retry(n->st, dl->row.id, attempts, now + wait,
 		    why, permanent);
-		log_warnx("notify: %s %s of incident %lld: %s; %s",
-		    dl->row.channel, dl->row.event, dl->row.incident, why,
-		    permanent ? "giving up" : "will retry");
+		if (permanent)
+			log_warnx("notify: %s %s of incident %lld: %s; a dead "
+			    "letter now (nocwatch outbox retry %lld once it "
+			    "is fixed)", dl->row.channel, dl->row.event,
+			    dl->row.incident, why, dl->row.id);
+		else
+			log_warnx("notify: %s %s of incident %lld: %s; will "
+			    "retry in %.0f s", dl->row.channel, dl->row.event,
+			    dl->row.incident, why, wait / 1000);
 	}
+	if (dl->http != NULL)
+		http_probe_cancel(dl->http);
+	json_decref(dl->event);
+	desk_req_clear(&dl->req);
+	free(dl->rep.body);
 	if (dl->ev != NULL)
 		event_free(dl->ev);
 	if (dl->fd != -1)
@@ -192,6 +224,83 @@ webhook_start(struct delivery *dl)
 		hdrs[2] = auth;
 	}
 	dl->http = http_probe_start(dl->n->http, c->url, &p, webhook_done, dl);
+}
+
+/* --- service desks --------------------------------------------------- */
+
+static void	desk_step(struct delivery *);
+
+static void
+desk_done(const struct probe_result *r, void *arg)
+{
+	struct delivery *dl = arg;
+	char why[300] = "";
+	enum desk_verdict v;
+
+	(void)r;
+	dl->http = NULL;	/* the engine frees it after this returns */
+	v = desk_judge(dl->conf, dl->event, &dl->ds, &dl->rep, why,
+	    sizeof(why));
+	dl->retry_after_ms = dl->rep.retry_after_s * 1000;
+	free(dl->rep.body);
+	memset(&dl->rep, 0, sizeof(dl->rep));
+	/* The ticket is known: recorded before anything else is sent, so a
+	 * crash from here on finds it without asking the desk. */
+	if (dl->ds.ref_new) {
+		if (store_desk_ref_set(dl->n->st, dl->row.channel,
+		    dl->row.incident, dl->ds.ref) == 0)
+			log_info("notify: incident %lld is %s on %s",
+			    dl->row.incident, dl->ds.ref, dl->row.channel);
+		dl->ds.ref_new = 0;
+	}
+	if (v == DESK_CALL)
+		desk_step(dl);
+	else
+		finish(dl, v == DESK_DONE, v == DESK_FAIL, why);
+}
+
+static void
+desk_step(struct delivery *dl)
+{
+	const struct notify_conf *c = dl->conf;
+	const char *hdrs[DESK_MAX_HEADERS + 1];
+	char why[300] = "";
+	struct http_params p = { .timeout_ms = c->timeout_ms, .insecure =
+	    c->insecure, .ca_file = c->ca_file, .headers = hdrs };
+	enum desk_verdict v;
+	int i;
+
+	v = desk_next(c, dl->event, &dl->ds, &dl->req, why, sizeof(why));
+	if (v != DESK_CALL) {
+		finish(dl, v == DESK_DONE, v == DESK_FAIL, why);
+		return;
+	}
+	if (dl->req.url[0] == '\0' || ++dl->calls > 8) {
+		finish(dl, 0, 1, dl->calls > 8 ? "more than 8 calls for one "
+		    "event" : "the request could not be built");
+		return;
+	}
+	for (i = 0; i < dl->req.nhdr; i++)
+		hdrs[i] = dl->req.hdr[i];
+	hdrs[i] = NULL;
+	p.post_body = dl->req.body;
+	p.method = dl->req.method;
+	p.reply = &dl->rep;
+	dl->http = http_probe_start(dl->n->http, dl->req.url, &p, desk_done,
+	    dl);
+}
+
+static void
+desk_start(struct delivery *dl)
+{
+	if ((dl->event = json_loads(dl->row.body, 0, NULL)) == NULL) {
+		finish(dl, 0, 1, "the stored event is not JSON");
+		return;
+	}
+	if (store_desk_ref(dl->n->st, dl->row.channel, dl->row.incident,
+	    dl->ds.ref, sizeof(dl->ds.ref)) == -1)
+		dl->ds.ref[0] = '\0';
+	desk_step(dl);
 }
 
 /* --- exec ------------------------------------------------------------ */
@@ -380,6 +489,8 @@ run(struct notifier *n)
 			dl->row = rows[k];
 			if (c->type == NOTIFY_WEBHOOK)
 				webhook_start(dl);
+			else if (c->type >= NOTIFY_HORNBILL)
+				desk_start(dl);
 			else if (c->type == NOTIFY_EXEC)
 				exec_start(dl);
 			else
@@ -435,6 +546,7 @@ notifier_configure(struct notifier *n, const struct config *c)
 		if (n->inflight[i].used) {
 			if (n->inflight[i].http != NULL)
 				http_probe_cancel(n->inflight[i].http);
+			n->inflight[i].http = NULL;
 			if (n->inflight[i].pid > 0) {
 				int status;
 

@@ -131,6 +131,10 @@ static const char *const migrations[] = {
 	"  seen INTEGER, PRIMARY KEY(controller, idx));",
 	/* 3: an incident's fault episodes, [[start, recovery], ...] (ms) */
 	"ALTER TABLE incidents ADD COLUMN episodes TEXT;",
+	/* 4: a service desk's own reference for an incident (its ticket) */
+	"CREATE TABLE desk_refs ("
+	"  channel TEXT NOT NULL, incident INTEGER NOT NULL, ref TEXT NOT NULL,"
+	"  at INTEGER, PRIMARY KEY(channel, incident));",
 };
 
 long long
@@ -648,13 +652,15 @@ store_outbox_due(struct store *st, const char *channel, double now,
 	sqlite3_stmt *s;
 	size_t n = 0;
 
-	/* In order per incident: only the oldest pending row may go. */
+	/* In order per incident: only the oldest row not yet sent may go,
+	 * so a dead letter holds the incident's later events back until it
+	 * is retried (a desk's update needs the ticket its opening made). */
 	if (sqlite3_prepare_v2(st->db, "SELECT o.id, o.incident, o.channel, "
 	    "o.event, o.idem_key, o.body, o.attempts FROM outbox o WHERE "
 	    "o.channel = ?1 AND o.state = 'pending' AND o.next_at <= ?2 AND "
 	    "o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.channel = ?1 AND "
-	    "p.state = 'pending' AND p.incident = o.incident) ORDER BY o.id "
-	    "LIMIT ?3", -1, &s, NULL) != SQLITE_OK)
+	    "p.state IN ('pending', 'failed') AND p.incident = o.incident) "
+	    "ORDER BY o.id LIMIT ?3", -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_double(s, 2, now);
@@ -711,6 +717,107 @@ store_outbox_retry(struct store *st, long long id, int attempts,
 	    "attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1" :
 	    "UPDATE outbox SET attempts = ?2, next_at = ?3, last_error = ?4 "
 	    "WHERE id = ?1", id, attempts, next_at, error);
+}
+
+int
+store_desk_ref(struct store *st, const char *channel, long long incident,
+    char *ref, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT ref FROM desk_refs WHERE "
+	    "channel = ?1 AND incident = ?2", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, incident);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		str_utf8_copy(ref, len, col_text(s, 0));
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_desk_ref_set(struct store *st, const char *channel, long long incident,
+    const char *ref)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO desk_refs "
+	    "(channel, incident, ref, at) VALUES (?1, ?2, ?3, ?4)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, incident);
+	sqlite3_bind_text(s, 3, ref, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, now_wall_ms());
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
+		log_warnx("store: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+json_t *
+store_outbox_dead(struct store *st)
+{
+	sqlite3_stmt *s;
+	json_t *a = json_array();
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, incident, channel, event, "
+	    "attempts, last_error, created_at FROM outbox WHERE state = "
+	    "'failed' ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *o = json_object();
+		char buf[512];
+
+		json_object_set_new(o, "id", json_integer(
+		    sqlite3_column_int64(s, 0)));
+		json_object_set_new(o, "incident", json_integer(
+		    sqlite3_column_int64(s, 1)));
+		json_object_set_new(o, "channel", json_string(str_utf8_copy(buf,
+		    sizeof(buf), col_text(s, 2))));
+		json_object_set_new(o, "event", json_string(str_utf8_copy(buf,
+		    sizeof(buf), col_text(s, 3))));
+		json_object_set_new(o, "attempts", json_integer(
+		    sqlite3_column_int(s, 4)));
+		json_object_set_new(o, "error", json_string(str_utf8_copy(buf,
+		    sizeof(buf), col_text(s, 5))));
+		json_object_set_new(o, "created_at", json_integer(
+		    sqlite3_column_int64(s, 6)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
+int
+store_outbox_requeue(struct store *st, long long id)
+{
+	if (exec_bound(st, "UPDATE outbox SET state = 'pending', attempts = 0,"
+	    " next_at = ?3, last_error = NULL WHERE id = ?1 AND state = "
+	    "'failed' AND ?2 = ?2", id, 0, 0, NULL) == -1)
+		return -1;
+	return sqlite3_changes(st->db) == 1 ? 0 : -1;
+}
+
+size_t
+store_outbox_dead_count(struct store *st)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "state = 'failed'", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }
 
 size_t
