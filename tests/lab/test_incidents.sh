@@ -51,7 +51,8 @@ done
 # The service desk: 503 for the first 60 s, then 200; and an exec handler.
 lab_bg noc python3 tests/lab/receiver.py --port 8099 --fail-for 60 \
     --log "$LAB_DIR/hook.log"
-# A receiver that refuses everything with 400: given up after 3 attempts.
+# A receiver that refuses everything with 400: given up after 3 attempts,
+# a dead letter that holds its incident's later events back.
 lab_bg noc python3 tests/lab/receiver.py --port 8098 --status 400 \
     --log "$LAB_DIR/hook400.log"
 cat >"$LAB_DIR/handler.sh" <<EOF
@@ -273,8 +274,13 @@ expect_match "Idempotency-Key header matches the body" 'header_matches_body True
 expect_match "events in order per incident" 'in_order True' "$out"
 expect_match "each incident's first event is opened" 'first_is_opened True' "$out"
 expect_match "the exec handler got every event" 'exec_all True' "$out"
-expect_match "a 400 is given up after 3 attempts, not retried forever" '^0 [1-9][0-9]* 3$' \
-    "$(sqlite3 "$DB" "SELECT SUM(state != 'failed'), COUNT(*), MAX(attempts) FROM outbox WHERE channel LIKE '%8098%'" | tr '|' ' ')"
+# Given up: each incident's first event there is a dead letter, its later
+# events wait behind it (in order, for `nocwatch outbox retry`), none is
+# sent, none is tried more than 3 times.
+expect_match "a 400 is given up after 3 attempts, not retried forever" '^([1-9][0-9]*) \1 0 3$' \
+    "$(sqlite3 "$DB" "SELECT COUNT(DISTINCT incident), SUM(state = 'failed'), SUM(state = 'sent'), MAX(attempts) FROM outbox WHERE channel LIKE '%8098%'" | tr '|' ' ')"
+expect_match "  a dead letter holds its incident's later events back" '^0$' \
+    "$(sqlite3 "$DB" "SELECT COUNT(*) FROM outbox WHERE channel LIKE '%8098%' AND state = 'pending' AND attempts > 0")"
 expect_match "the exec handler ran with a minimal environment" ' nohome$' \
     "$(tail -1 "$LAB_DIR/exec.env")"
 expect_match "  and inherited no socket of the daemon's (sockets per run)" '^0( 0)*$' \
