@@ -95,6 +95,7 @@ struct incident_conf {
 	int		 priority[SIT_MAX];	/* 1..4 */
 	double		 sla_respond_ms[5];	/* by priority 1..4 */
 	double		 sla_resolve_ms[5];
+	double		 sla_repeat_ms[5];	/* reminders until acked, 0 */
 };
 
 struct check_conf {

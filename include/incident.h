@@ -48,6 +48,9 @@ struct episode {
 };
 #define INC_MAX_EPISODES	32	/* then a recurrence extends the last */
 
+#define SLA_BREACHED_RESPOND	1	/* unacknowledged past respond-by */
+#define SLA_BREACHED_RESOLVE	2	/* unresolved past resolve-by */
+
 struct incident {
 	long long	 id;
 	char		 key[160];
@@ -62,10 +65,12 @@ struct incident {
 	long long	 started_at;	/* first fault observed */
 	long long	 opened_at, acked_at, recovered_at, resolved_at;
 	long long	 respond_by, resolve_by;
+	int		 sla_breached;	/* SLA_BREACHED_* that passed */
 	char		 ack_by[64];
 	struct episode	 eps[INC_MAX_EPISODES];
 	int		 neps;
 	/* runtime only */
+	long long	 last_repeat;	/* wall ms of the last reminder */
 	double		 absent_since;	/* monotonic ms the problem went, 0 */
 	struct strset	 evidence;	/* observations already stored */
 	int		 seen;		/* matched in this evaluation */

@@ -547,6 +547,9 @@ summary_json(struct httpd *h)
 	json_object_set_new(o, "sites", incident_sites_json(h->d->inc));
 	json_object_set_new(o, "incidents", store_incidents_json(
 	    incident_store(h->d->inc), "active", 0, 100));
+	/* Notifications a channel refused for good: on the wall too. */
+	json_object_set_new(o, "dead_letters", json_integer((json_int_t)
+	    store_outbox_dead_count(incident_store(h->d->inc))));
 	return o;
 }
 

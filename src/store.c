@@ -134,7 +134,10 @@ static const char *const migrations[] = {
 	/* 4: a service desk's own reference for an incident (its ticket) */
 	"CREATE TABLE desk_refs ("
 	"  channel TEXT NOT NULL, incident INTEGER NOT NULL, ref TEXT NOT NULL,"
-	"  at INTEGER, PRIMARY KEY(channel, incident));",
+	"  at INTEGER, PRIMARY KEY(channel, incident));"
+	/* which SLA deadlines passed: 1 respond-by, 2 resolve-by */
+	"ALTER TABLE incidents ADD COLUMN sla_breached INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 long long
@@ -446,15 +449,15 @@ store_incident_save(struct store *st, struct incident *in)
 	static const char *ins = "INSERT INTO incidents (key, cause, "
 	    "situation, priority, state, title, sites, devices, flapping, "
 	    "started_at, opened_at, acknowledged_at, ack_by, recovered_at, "
-	    "resolved_at, respond_by, resolve_by, updated_at, episodes) VALUES "
-	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-	    "?20)";
+	    "resolved_at, respond_by, resolve_by, updated_at, episodes, "
+	    "sla_breached) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+	    "?14,?15,?16,?17,?18,?20,?21)";
 	static const char *upd = "UPDATE incidents SET key=?1, cause=?2, "
 	    "situation=?3, priority=?4, state=?5, title=?6, sites=?7, "
 	    "devices=?8, flapping=?9, started_at=?10, opened_at=?11, "
 	    "acknowledged_at=?12, ack_by=?13, recovered_at=?14, "
 	    "resolved_at=?15, respond_by=?16, resolve_by=?17, updated_at=?18, "
-	    "episodes=?20 WHERE id=?19";
+	    "episodes=?20, sla_breached=?21 WHERE id=?19";
 	sqlite3_stmt *s;
 	char *sites = strset_json(&in->sites), *devs = strset_json(&in->devices);
 	char *eps = episodes_json(in);
@@ -489,6 +492,7 @@ store_incident_save(struct store *st, struct incident *in)
 	if (in->id)
 		sqlite3_bind_int64(s, 19, in->id);
 	sqlite3_bind_text(s, 20, eps, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 21, in->sla_breached);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc == 0 && in->id == 0)
 		in->id = sqlite3_last_insert_rowid(st->db);
@@ -581,7 +585,8 @@ col_text(sqlite3_stmt *s, int i)
 
 #define INCIDENT_COLS	"id, key, cause, situation, priority, state, title, " \
 	"sites, devices, flapping, started_at, opened_at, acknowledged_at, " \
-	"ack_by, recovered_at, resolved_at, respond_by, resolve_by, episodes"
+	"ack_by, recovered_at, resolved_at, respond_by, resolve_by, episodes, " \
+	"sla_breached"
 
 static void
 row_incident(sqlite3_stmt *s, struct incident *in)
@@ -610,6 +615,7 @@ row_incident(sqlite3_stmt *s, struct incident *in)
 	in->respond_by = col_ms(s, 16);
 	in->resolve_by = col_ms(s, 17);
 	episodes_from_json(in, col_text(s, 18));
+	in->sla_breached = sqlite3_column_int(s, 19);
 }
 
 int
@@ -942,7 +948,7 @@ strset_to_json(const struct strset *s)
 json_t *
 incident_to_json(const struct incident *in)
 {
-	json_t *o = json_object(), *eps;
+	json_t *o = json_object(), *eps, *br;
 	char p[4];
 	long long end = in->recovered_at > 0 ? in->recovered_at : 0;
 	int i;
@@ -968,6 +974,12 @@ incident_to_json(const struct incident *in)
 	set_time(o, "resolved_at", in->resolved_at);
 	set_time(o, "sla_respond_by", in->respond_by);
 	set_time(o, "sla_resolve_by", in->resolve_by);
+	br = json_array();
+	if (in->sla_breached & SLA_BREACHED_RESPOND)
+		json_array_append_new(br, json_string("respond"));
+	if (in->sla_breached & SLA_BREACHED_RESOLVE)
+		json_array_append_new(br, json_string("resolve"));
+	json_object_set_new(o, "sla_breached", br);
 	/* Outage duration: each episode from its fault to service back
 	 * (not the hold-down), summed. */
 	json_object_set_new(o, "duration_s", in->state == INC_RESOLVED &&

@@ -47,8 +47,11 @@ function renderBanner(incidents) {
     d.appendChild(el("span", "sites", i.sites.join(", ")));
     const opened = Date.parse(i.opened_at);
     const due = i.sla_resolve_by ? Date.parse(i.sla_resolve_by) : null;
-    const sla = el("span", "sla", "open " + fmtDuration((now - opened) / 1000) +
-      (due ? " · SLA " + fmtDuration((due - now) / 1000) + " left" : "") +
+    const breached = (i.sla_breached || []).length > 0;
+    const sla = el("span", breached ? "sla breached" : "sla", "open " +
+      fmtDuration((now - opened) / 1000) +
+      (breached ? " · SLA BREACHED (" + i.sla_breached.join(", ") + ")" :
+        due ? " · SLA " + fmtDuration((due - now) / 1000) + " left" : "") +
       (i.state === "acknowledged" ? " · ack" : ""));
     d.appendChild(sla);
     b.appendChild(d);
@@ -112,6 +115,10 @@ function render(state) {
   const sites = state.sites || [], incidents = state.incidents || [];
   renderBanner(incidents);
   renderSites(sites, incidents);
+  const dl = document.getElementById("deadletters");
+  dl.hidden = !(state.dead_letters > 0);
+  dl.textContent = state.dead_letters > 0 ? plural(state.dead_letters,
+    "notification") + " NOT delivered (nocwatch outbox list)" : "";
   const count = k => sites.filter(s => s.state === k).length;
   document.getElementById("summary").textContent =
     sites.length + " sites: " + count("up") + " up, " + count("degraded") + " degraded, " +

@@ -23,7 +23,9 @@
 #     finds it by nocwatch's key, no second ticket; the same for nocwatchd
 #     killed (-9) while logIncident is under way;
 #  5. PagerDuty's 429 with Retry-After: 3 is honoured;
-#  6. nocwatch notify test hornbill: a test ticket, the answer printed.
+#  6. nocwatch notify test hornbill: a test ticket, the answer printed;
+#  7. an unacknowledged P1 past its respond-by raises sla-breach (once,
+#     also across a restart) and reminds every `repeat` until acknowledged.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -165,7 +167,7 @@ wait_emu "len(hb('$ka')) == 1 and len(sn('$ka')) == 1 and len(pd('$ka')) >= 1 an
 expect_rc "the fibre cut reaches all four desks" 0 $?
 expect_match "Hornbill: one request, P1 (priorityId 1), our service and team" \
     "^1 1 12 network/noc$" "$(emu "len(hb('$ka')), hb('$ka')[0]['priorityId'], hb('$ka')[0]['fields']['serviceId'], hb('$ka')[0]['fields']['teamId']" | tr -d "(),'")"
-expect_match "  its summary is the incident's title" 'fibre' "$(emu "hb('$ka')[0]['fields']['summary']")"
+expect_match "  its summary is the incident's title" '^a cut off' "$(emu "hb('$ka')[0]['fields']['summary']")"
 expect_match "ServiceNow: one incident, impact 1 urgency 1, assignment group" '^1 1 1 Network$' \
     "$(emu "len(sn('$ka')), sn('$ka')[0]['impact'], sn('$ka')[0]['urgency'], sn('$ka')[0]['assignment_group']" | tr -d "(),'")"
 expect_match "PagerDuty: a trigger, severity critical" '^trigger critical$' \
@@ -291,5 +293,44 @@ expect_match "  and prints the desk's answer and its reference" 'delivered: IN[0
 out=$(lab_exec noc "$NOCWATCH" notify test servicenow -f "$LAB_DIR/d.conf" 2>&1)
 expect_match "notify test servicenow" 'delivered: [0-9a-f]{32}' "$out"
 expect_match "nothing was rejected by the emulators, all along" '^\[\]$' "$(emu "S['rejected']")"
+
+# --- 7. SLA escalation --------------------------------------------------------------
+# A P1 must be acknowledged within 4 s here, and reminds every 3 s until
+# it is (a reload: new incidents take the new SLA).
+sed -i 's/^incidents {/sla P1 { respond 4s resolve 1h repeat 3s }\nincidents {/' "$LAB_DIR/d.conf"
+kill -HUP "$dpid"
+sleep 5
+lab_cut sa r1
+lab_inc_wait 'len([i for i in I if "a" in i["sites"] and i["state"] == "open"]) == 1' 30
+idg=$(q '[i for i in I if "a" in i["sites"]][0]["id"]')
+kg="nocwatch-incident-$idg"
+t_open=$(date +%s)
+wait_emu "any('sla-breach' in t for t in (hb('$kg') or [{'timeline': []}])[0]['timeline'])" 20
+expect_rc "an unacknowledged P1 past its respond-by: sla-breach on the desk" 0 $?
+el=$(( $(date +%s) - t_open ))
+expect_range "  raised at its respond-by (4 s after opening; s seen)" 3 12 "$el"
+expect_match "  in the incident's timeline" 'sla-breach +respond-by .* passed without an acknowledgement' \
+    "$("$NOCWATCH" incident "$idg" --db "$DB")"
+expect_match "  marked for the wall (sla_breached)" "'respond'" \
+    "$(q "[i for i in I if i['id'] == $idg][0]['sla_breached']")"
+expect_match "  the wall's state says so" '"sla_breached": *\["respond"\]' \
+    "$(lab_exec noc curl -s http://127.0.0.1:8096/api/v1/state)"
+sleep 7
+n1=$(sqlite3 "$DB" "SELECT COUNT(*) FROM timeline WHERE incident = $idg AND event = 'repeat'")
+expect_range "reminders every 3 s while unacknowledged (in about 11 s)" 2 4 "$n1"
+wait_emu "len([t for t in hb('$kg')[0]['timeline'] if 'repeat' in t]) >= 2" 10
+expect_rc "  each one on the desk" 0 $?
+lab_exec noc "$NOCWATCH" ack "$idg" --by "on-call" --socket "$LAB_DIR/ctl.sock" >/dev/null
+sleep 7
+n2=$(sqlite3 "$DB" "SELECT COUNT(*) FROM timeline WHERE incident = $idg AND event = 'repeat'")
+expect_range "  and none after the acknowledgement" "$n1" $((n1 + 1)) "$n2"
+n3=$(sqlite3 "$DB" "SELECT COUNT(*) FROM timeline WHERE incident = $idg AND event = 'sla-breach'")
+expect_match "the respond-by breach is raised once" '^1$' "$n3"
+kill -9 "$dpid"; wait "$dpid" 2>/dev/null
+start_daemon
+sleep 6
+n4=$(sqlite3 "$DB" "SELECT COUNT(*) FROM timeline WHERE incident = $idg AND event = 'sla-breach'")
+expect_match "  and not again after a restart" '^1$' "$n4"
+lab_restore sa r1
 kill -TERM "$dpid"
 exit 0
