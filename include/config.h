@@ -47,7 +47,7 @@ enum situation {
 
 enum notify_type { NOTIFY_WEBHOOK, NOTIFY_EXEC, NOTIFY_SYSLOG,
 	NOTIFY_HORNBILL, NOTIFY_SERVICENOW, NOTIFY_PAGERDUTY,
-	NOTIFY_ALERTMANAGER };
+	NOTIFY_ALERTMANAGER, NOTIFY_EMAIL };
 
 /* A service desk's own ID for a site (Hornbill siteId). */
 struct notify_site_id {
@@ -78,6 +78,10 @@ struct notify_conf {
 	size_t		 nsite_ids;
 	char		*group;		/* servicenow assignment group */
 	char		*close_code;	/* servicenow close code */
+	char		*mail_from;	/* email: From, and the envelope's */
+	char		**mail_to;	/* email: recipients */
+	size_t		 nmail_to;
+	int		 mail_plain;	/* email: no STARTTLS (a local relay) */
 	double		 timeout_ms;
 	double		 retry_max_ms;	/* cap of the backoff */
 	int		 line;

@@ -60,6 +60,10 @@ enum desk_verdict desk_judge(const struct notify_conf *, const json_t *ev,
 		    struct desk_state *, const struct http_reply *, char *why,
 		    size_t whylen);
 void		 desk_req_clear(struct desk_req *);
+/* An e-mail for event ev: the whole message (headers, a blank line, a
+ * plain-text body, CRLF lines), its Message-ID from key; free it. */
+char		*desk_mail(const struct notify_conf *, const json_t *ev,
+		    const char *key);
 /* A test event (nocwatch notify test), as the outbox would hold it. */
 json_t		*desk_test_event(void);
 

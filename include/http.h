@@ -27,6 +27,13 @@ struct http_params {
 	const char	*method;	/* "PATCH", "PUT"...; NULL: GET/POST */
 	const char *const *headers;	/* "Name: value", NULL-terminated */
 	struct http_reply *reply;	/* filled before the callback, or NULL */
+	/* E-mail instead (an smtp:// or smtps:// URL): post_body is the
+	 * whole message; STARTTLS is required on smtp:// unless
+	 * mail_plain; user and password when the server asks. */
+	const char	*mail_from;
+	const char *const *mail_rcpt;	/* NULL-terminated */
+	int		 mail_plain;
+	const char	*user, *password;
 };
 
 /* What a server answered, for an API client to judge. */

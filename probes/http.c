@@ -27,6 +27,9 @@ struct http_engine {
 struct http_probe {
 	struct http_engine	*eng;
 	CURL			*easy;
+	struct curl_slist	*rcpt;		/* e-mail */
+	char			*upload;	/* e-mail: the message */
+	size_t			 upload_len, upload_off;
 	struct http_params	 p;
 	char			*url, *expect_body, *ca_file;
 	struct curl_slist	*headers;
@@ -45,6 +48,8 @@ struct http_sock {
 };
 
 static void	http_check_done(struct http_engine *);
+static void	http_mail_setup(struct http_probe *,
+		    const struct http_params *);
 
 int
 http_cert_days(const char *date, time_t now, double *days)
@@ -291,7 +296,9 @@ http_finish(struct http_probe *h, CURLcode cc)
 	probe_result_add(r, "status", "", (double)status);
 	http_add_times(h);
 	http_add_cert(h);
-	if (status == 401 || status == 407)
+	if (h->upload != NULL)		/* e-mail: the server took it */
+		probe_result_set(r, PROBE_OK, "SMTP %ld", status);
+	else if (status == 401 || status == 407)
 		probe_result_set(r, PROBE_AUTH_FAILED, "HTTP %ld", status);
 	else if (h->p.expect_status ? status != h->p.expect_status :
 	    status >= 400)
@@ -388,7 +395,10 @@ http_probe_start(struct http_engine *e, const char *url,
 		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
 	}
-	if (p->post_body != NULL) {
+	if (p->mail_from != NULL && p->mail_rcpt != NULL &&
+	    p->post_body != NULL)
+		http_mail_setup(h, p);
+	else if (p->post_body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
 		    (long)strlen(p->post_body));
 		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, p->post_body);
@@ -396,6 +406,7 @@ http_probe_start(struct http_engine *e, const char *url,
 	}
 	if (p->method != NULL)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, p->method);
+
 	for (size_t i = 0; p->headers != NULL && p->headers[i] != NULL; i++)
 		h->headers = curl_slist_append(h->headers, p->headers[i]);
 	if (h->headers != NULL)
@@ -403,8 +414,50 @@ http_probe_start(struct http_engine *e, const char *url,
 	h->p.post_body = NULL;
 	h->p.headers = NULL;
 	h->p.method = NULL;
+	h->p.mail_from = NULL;
+	h->p.mail_rcpt = NULL;
+	h->p.user = NULL;
+	h->p.password = NULL;
 	curl_multi_add_handle(e->multi, c);
 	return h;
+}
+
+static size_t
+http_read_fn(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	struct http_probe *h = arg;
+	size_t n = size * nmemb, left = h->upload_len - h->upload_off;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, h->upload + h->upload_off, n);
+	h->upload_off += n;
+	return n;
+}
+
+/* An e-mail through the same engine: SMTP with STARTTLS (libcurl). */
+static void
+http_mail_setup(struct http_probe *h, const struct http_params *p)
+{
+	CURL *c = h->easy;
+	size_t i;
+
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, p->mail_from);
+	for (i = 0; p->mail_rcpt[i] != NULL; i++)
+		h->rcpt = curl_slist_append(h->rcpt, p->mail_rcpt[i]);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, h->rcpt);
+	h->upload = xstrdup(p->post_body);
+	h->upload_len = strlen(h->upload);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, http_read_fn);
+	curl_easy_setopt(c, CURLOPT_READDATA, h);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, p->mail_plain ?
+	    (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+	if (p->user != NULL)
+		curl_easy_setopt(c, CURLOPT_USERNAME, p->user);
+	if (p->password != NULL)
+		curl_easy_setopt(c, CURLOPT_PASSWORD, p->password);
 }
 
 void
@@ -415,6 +468,10 @@ http_probe_cancel(struct http_probe *h)
 	curl_multi_remove_handle(h->eng->multi, h->easy);
 	curl_easy_cleanup(h->easy);
 	curl_slist_free_all(h->headers);
+	curl_slist_free_all(h->rcpt);
+	if (h->upload != NULL)
+		explicit_bzero(h->upload, h->upload_len);
+	free(h->upload);
 	free(h->url);
 	free(h->expect_body);
 	free(h->ca_file);

@@ -186,6 +186,14 @@ struct nt_run {
 
 static void	nt_step(struct nt_run *);
 
+static const char *
+jtest_key(const json_t *ev)
+{
+	const char *k = json_string_value(json_object_get(ev, "test_key"));
+
+	return k != NULL ? k : "nocwatch-test";
+}
+
 static void
 nt_done(const struct probe_result *r, void *arg)
 {
@@ -196,7 +204,8 @@ nt_done(const struct probe_result *r, void *arg)
 	printf("  answer: HTTP %ld %s\n", t->rep.status, t->rep.status == 0 ?
 	    r->detail : str_escape(body, sizeof(body), t->rep.body ?
 	    t->rep.body : "", t->rep.len > 500 ? 500 : t->rep.len));
-	v = t->c->type == NOTIFY_WEBHOOK ? (t->rep.status >= 200 &&
+	v = t->c->type == NOTIFY_EMAIL ? (r->outcome == PROBE_OK ? DESK_DONE :
+	    DESK_FAIL) : t->c->type == NOTIFY_WEBHOOK ? (t->rep.status >= 200 &&
 	    t->rep.status < 300 ? DESK_DONE : DESK_FAIL) :
 	    desk_judge(t->c, t->ev, &t->ds, &t->rep, why, sizeof(why));
 	free(t->rep.body);
@@ -226,6 +235,31 @@ nt_step(struct nt_run *t)
 	enum desk_verdict v;
 	int i;
 
+	if (t->c->type == NOTIFY_EMAIL) {
+		char **rcpt = calloc(t->c->nmail_to + 1, sizeof(*rcpt));
+		size_t k;
+
+		if (t->calls++ > 0 || rcpt == NULL) {
+			free(rcpt);
+			event_base_loopexit(t->base, NULL);
+			return;
+		}
+		for (k = 0; k < t->c->nmail_to; k++)
+			rcpt[k] = t->c->mail_to[k];
+		desk_req_clear(&t->req);
+		t->req.body = desk_mail(t->c, t->ev, jtest_key(t->ev));
+		p.post_body = t->req.body;
+		p.mail_from = t->c->mail_from;
+		p.mail_rcpt = (const char *const *)rcpt;
+		p.mail_plain = t->c->mail_plain;
+		p.user = t->c->user;
+		p.password = t->c->password;
+		printf("SMTP %s to %zu recipient(s)\n", t->c->url,
+		    t->c->nmail_to);
+		http_probe_start(t->http, t->c->url, &p, nt_done, t);
+		free(rcpt);
+		return;
+	}
 	if (t->c->type == NOTIFY_WEBHOOK) {
 		if (t->calls++ > 0) {
 			event_base_loopexit(t->base, NULL);

@@ -631,6 +631,94 @@ am_next(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
 	return DESK_CALL;
 }
 
+/* --- e-mail ---------------------------------------------------------- */
+
+/* A header's text: control characters out; RFC 2047 encoded-word when it
+ * is not plain ASCII. */
+static void
+mail_header_text(const char *in, char *out, size_t len)
+{
+	char clean[400], b64[560];
+	size_t i, n = 0;
+	int ascii = 1;
+
+	for (i = 0; in[i] != '\0' && n + 1 < sizeof(clean); i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		clean[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+		ascii &= c < 0x80;
+	}
+	clean[n] = '\0';
+	if (ascii) {
+		snprintf(out, len, "%s", clean);
+		return;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)clean, (int)n);
+	snprintf(out, len, "=?UTF-8?B?%s?=", b64);
+}
+
+/* text with every line ending CRLF, other control characters out. */
+static size_t
+mail_body_append(char *out, size_t cap, size_t n, const char *text)
+{
+	for (; *text != '\0' && n + 3 < cap; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (c == '\n') {
+			out[n++] = '\r';
+			out[n++] = '\n';
+		} else if (c >= 0x20 || c == '\t')
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+char *
+desk_mail(const struct notify_conf *n, const json_t *ev, const char *key)
+{
+	const json_t *in = ev_inc(ev);
+	const char *event = jget(ev, "event");
+	char subj[600], title[400], to[1024], date[64], line[1200], *desc, *out;
+	size_t i, k = 0, cap = 16384;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	snprintf(title, sizeof(title), "[nocwatch] %s %s: %s", jget(in,
+	    "priority"), strcmp(event, "sla-breach") == 0 ? "SLA BREACH" :
+	    strcmp(event, "resolved") == 0 ? "RESOLVED" : event,
+	    jget(in, "title"));
+	mail_header_text(title, subj, sizeof(subj));
+	to[0] = '\0';
+	for (i = 0; i < n->nmail_to; i++)
+		k += (size_t)snprintf(to + k, sizeof(to) - k, "%s%s", i ?
+		    ", " : "", n->mail_to[i]);
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	k = (size_t)snprintf(out, cap, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n"
+	    "Subject: %s\r\nMessage-ID: <%s@nocwatch>\r\nMIME-Version: 1.0"
+	    "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: "
+	    "auto-generated\r\n\r\n", date, n->mail_from, to, subj, key);
+	snprintf(line, sizeof(line), "Event: %s. %s\nState: %s. SLA: respond "
+	    "by %s, resolve by %s.\n", event, jget(ev, "detail"),
+	    jget(in, "state"), jget(in, "sla_respond_by"),
+	    jget(in, "sla_resolve_by"));
+	k = mail_body_append(out, cap, k, line);
+	if (strcmp(event, "resolved") == 0) {
+		ev_resolution(ev, line, sizeof(line));
+		k = mail_body_append(out, cap, k, line);
+		k = mail_body_append(out, cap, k, "\n");
+	}
+	k = mail_body_append(out, cap, k, "\n");
+	desc = ev_description(ev, NULL);
+	mail_body_append(out, cap, k, desc ? desc : "");
+	free(desc);
+	return out;
+}
+
 /* --- the interface --------------------------------------------------- */
 
 enum desk_verdict

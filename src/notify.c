@@ -84,9 +84,10 @@ notify_channel_id(const struct notify_conf *c, char *buf, size_t len)
 {
 	static const char *const desk[] = { [NOTIFY_HORNBILL] = "hornbill",
 	    [NOTIFY_SERVICENOW] = "servicenow", [NOTIFY_PAGERDUTY] =
-	    "pagerduty", [NOTIFY_ALERTMANAGER] = "alertmanager" };
+	    "pagerduty", [NOTIFY_ALERTMANAGER] = "alertmanager",
+	    [NOTIFY_EMAIL] = "email" };
 
-	if (c->type >= NOTIFY_HORNBILL && c->type <= NOTIFY_ALERTMANAGER)
+	if (c->type >= NOTIFY_HORNBILL && c->type <= NOTIFY_EMAIL)
 		snprintf(buf, len, "%s:%.200s", desk[c->type], c->url);
 	else if (c->type == NOTIFY_WEBHOOK)
 		snprintf(buf, len, "webhook:%.200s", c->url);
@@ -303,6 +304,56 @@ desk_start(struct delivery *dl)
 	desk_step(dl);
 }
 
+/* --- e-mail ---------------------------------------------------------- */
+
+static void
+mail_done(const struct probe_result *r, void *arg)
+{
+	struct delivery *dl = arg;
+	long code = dl->rep.status;
+	char why[300];
+
+	dl->http = NULL;
+	if (r->outcome == PROBE_OK) {
+		finish(dl, 1, 0, NULL);
+		return;
+	}
+	/* An SMTP 5xx is the server's final word; after 3 of them, a dead
+	 * letter.  Anything else (no answer, 4xx) is tried again. */
+	snprintf(why, sizeof(why), "%s%s", r->detail, code >= 500 ?
+	    " (SMTP 5xx)" : "");
+	finish(dl, 0, code >= 500 && dl->row.attempts + 1 >= NOTIFY_4XX_ATTEMPTS,
+	    why);
+}
+
+static void
+mail_start(struct delivery *dl)
+{
+	const struct notify_conf *c = dl->conf;
+	struct http_params p = { .timeout_ms = c->timeout_ms, .insecure =
+	    c->insecure, .ca_file = c->ca_file, .mail_from = c->mail_from,
+	    .mail_rcpt = (const char *const *)c->mail_to, .mail_plain =
+	    c->mail_plain, .user = c->user, .password = c->password,
+	    .reply = &dl->rep };
+	char **rcpt;
+	size_t i;
+
+	if ((dl->event = json_loads(dl->row.body, 0, NULL)) == NULL ||
+	    (dl->req.body = desk_mail(c, dl->event, dl->row.idem_key)) ==
+	    NULL) {
+		finish(dl, 0, 1, "the stored event is not JSON");
+		return;
+	}
+	/* curl wants a NULL-terminated list */
+	rcpt = xcalloc(c->nmail_to + 1, sizeof(*rcpt));
+	for (i = 0; i < c->nmail_to; i++)
+		rcpt[i] = c->mail_to[i];
+	p.mail_rcpt = (const char *const *)rcpt;
+	p.post_body = dl->req.body;
+	dl->http = http_probe_start(dl->n->http, c->url, &p, mail_done, dl);
+	free(rcpt);
+}
+
 /* --- exec ------------------------------------------------------------ */
 
 static void
@@ -489,6 +540,8 @@ run(struct notifier *n)
 			dl->row = rows[k];
 			if (c->type == NOTIFY_WEBHOOK)
 				webhook_start(dl);
+			else if (c->type == NOTIFY_EMAIL)
+				mail_start(dl);
 			else if (c->type >= NOTIFY_HORNBILL)
 				desk_start(dl);
 			else if (c->type == NOTIFY_EXEC)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Incidents into service desks (issue 18), end to end in the lab: nocwatchd
-# with a Hornbill, a ServiceNow, a PagerDuty and an Alertmanager channel,
+# with a Hornbill, a ServiceNow, a PagerDuty, an Alertmanager and an e-mail
+# channel (a local SMTP server that insists on STARTTLS and AUTH),
 # all four served by emulators written from the vendors' API references
 # (tests/lab/desk_emulator.py: they check the auth header, the method and
 # the required fields, answer in the real shapes and record everything).
@@ -73,6 +74,15 @@ lab_wait_tcp() {
 	return 1
 }
 lab_wait_tcp noc 127.0.0.1 8097 || fail "emulator starts" "not listening"
+# E-mail: an SMTP server that insists on STARTTLS and AUTH (its certificate
+# for 127.0.0.1, trusted through the channel's ca-file).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$LAB_DIR/smtp.key" \
+    -out "$LAB_DIR/smtp.pem" >/dev/null 2>&1
+lab_bg noc python3 tests/lab/smtp_sink.py --port 8025 --out "$LAB_DIR/mail" \
+    --cert "$LAB_DIR/smtp.pem" --key "$LAB_DIR/smtp.key" --user nocwatch \
+    --password mail-test-pass --require-tls
+lab_wait_tcp noc 127.0.0.1 8025 || fail "SMTP server starts" "not listening"
 
 mkdir -p "$LAB_DIR/layouts"
 cp rrd/* "$LAB_DIR/layouts/"
@@ -81,6 +91,7 @@ cat >"$LAB_DIR/secrets.conf" <<'CONF'
 hb_key = "hb-test-key"
 sn_pass = "sn-test-pass"
 pd_key = "R0123456789ABCDEF0123456789ABCDE"
+mail_pass = "mail-test-pass"
 CONF
 cat >"$LAB_DIR/d.conf" <<CONF
 include "$LAB_DIR/secrets.conf"
@@ -103,6 +114,10 @@ notify servicenow "$EMU/sn" { user "nocwatch" password \$sn_pass
 	assignment-group "Network"  timeout 2s  retry-max 2s }
 notify pagerduty "$EMU/pd/v2/enqueue" { routing-key \$pd_key  timeout 2s  retry-max 2s }
 notify alertmanager "$EMU/am" { timeout 2s  retry-max 2s }
+notify email "smtp://127.0.0.1:8025" { from "nocwatch@noc.example"
+	to "noc-team@council.example"  to "on-call@council.example"
+	user "nocwatch"  password \$mail_pass  ca-file "$LAB_DIR/smtp.pem"
+	timeout 5s  retry-max 2s }
 defaults { interval 2s timeout 1s retries 1 }
 site "dc" { kind datacentre }
 site "a" { kind remote parent "dc" }
@@ -158,7 +173,7 @@ start_daemon
 sleep 8
 expect_match "a healthy estate has no incident" '^0$' "$(q 'len(I)')"
 
-# --- 1. a fibre cut ---------------------------------------------------------
+# --- 1. a fibre cut (and its e-mails) ---------------------------------------
 lab_cut sa r1
 lab_inc_wait 'any("a" in i["sites"] and i["state"] == "open" for i in I)' 30
 ida=$(q '[i for i in I if "a" in i["sites"]][0]["id"]')
@@ -184,7 +199,25 @@ expect_match "ServiceNow's close notes too" "Outage $dur s" "$(emu "sn('$ka')[0]
 expect_match "still one ticket each (Hornbill, ServiceNow, PagerDuty dedup keys)" '^1 1 1$' \
     "$(emu "len(hb('$ka')), len(sn('$ka')), len(set(e['dedup_key'] for e in pd('$ka')))" | tr -d '(),')"
 expect_match "nothing was rejected by the emulators" '^\[\]$' "$(emu "S['rejected']")"
-sleep 5	# past the reopen window
+mails() {	# PYEXPR over M, the messages received (dicts: env, text)
+	python3 -c 'import json,sys,glob,os
+M = []
+for j in sorted(glob.glob(sys.argv[2] + "/*.json"), key=lambda p: int(os.path.basename(p)[:-5])):
+    m = json.load(open(j)); m["text"] = open(j[:-5] + ".eml", encoding="utf-8").read(); M.append(m)
+print(eval(sys.argv[1]))' "$1" "$LAB_DIR/mail"
+}
+sleep 2
+expect_match "e-mail: an opened and a resolved message for the cut" \
+    "^2$" "$(mails "len([m for m in M if 'Message-ID: <nocwatch-$ida-' in m['text']])")"
+expect_match "  subjects say what happened" \
+    "\[nocwatch\] P1 opened: a cut off.*\[nocwatch\] P1 RESOLVED" \
+    "$(mails "' '.join(l for m in M for l in m['text'].splitlines() if l.startswith('Subject:'))")"
+expect_match "  over STARTTLS, authenticated, to both recipients" \
+    "^True True \['<noc-team@council.example>', '<on-call@council.example>'\]$" \
+    "$(mails "'%s %s %s' % (M[0]['tls'], M[0]['auth'], M[0]['to'])")"
+expect_match "  the resolution gives the outage's duration" "Outage $dur s" \
+    "$(mails "[m['text'] for m in M if 'RESOLVED' in m['text']][0]")"
+sleep 3	# past the reopen window
 
 # --- 2. redundancy lost, then the outage --------------------------------------
 lab_cut sb r2
