@@ -82,6 +82,7 @@ struct notify_conf {
 	char		**mail_to;	/* email: recipients */
 	size_t		 nmail_to;
 	int		 mail_plain;	/* email: no STARTTLS (a local relay) */
+	double		 repost_ms;	/* alertmanager: open alerts again */
 	double		 timeout_ms;
 	double		 retry_max_ms;	/* cap of the backoff */
 	int		 line;

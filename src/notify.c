@@ -44,6 +44,11 @@
 #define NOTIFY_MAX_INFLIGHT	64
 #define NOTIFY_4XX_ATTEMPTS	3
 #define NOTIFY_EXEC_ATTEMPTS	20
+/* Alertmanager forgets an alert not posted again within its
+ * resolve_timeout (5 min by default): open incidents are posted again
+ * every `repost` (60 s by default). */
+#define NOTIFY_AM_INFLIGHT	8
+#define NOTIFY_AM_CHANNELS	16
 
 struct notifier;
 
@@ -76,6 +81,10 @@ struct notifier {
 	struct event		*kick;
 	struct event		*durable;	/* try again when synced */
 	struct delivery		 inflight[NOTIFY_MAX_INFLIGHT];
+	struct event		*repost;	/* alertmanager, while open */
+	double			 am_last[NOTIFY_AM_CHANNELS];
+	struct http_probe	*am[NOTIFY_AM_INFLIGHT];
+	struct desk_req		 am_req[NOTIFY_AM_INFLIGHT];
 	int			 stopping;
 };
 
@@ -302,6 +311,101 @@ desk_start(struct delivery *dl)
 	    dl->ds.ref, sizeof(dl->ds.ref)) == -1)
 		dl->ds.ref[0] = '\0';
 	desk_step(dl);
+}
+
+/* --- Alertmanager, while an incident is open ------------------------- */
+
+static void
+repost_done(const struct probe_result *r, void *arg)
+{
+	struct desk_req *q = arg;
+
+	if (r->outcome != PROBE_OK)
+		log_debug("notify: alertmanager re-post: %s", r->detail);
+	desk_req_clear(q);
+	q->nhdr = -1;	/* marks the slot's probe gone (see repost_slot) */
+}
+
+static int
+repost_slot(struct notifier *n)
+{
+	int i;
+
+	for (i = 0; i < NOTIFY_AM_INFLIGHT; i++) {
+		if (n->am[i] != NULL && n->am_req[i].nhdr == -1) {
+			n->am[i] = NULL;	/* finished: the engine freed it */
+			n->am_req[i].nhdr = 0;
+		}
+		if (n->am[i] == NULL)
+			return i;
+	}
+	return -1;
+}
+
+/* Every open incident to each Alertmanager channel again, outside the
+ * outbox: a repetition, nothing a receiver must see exactly once. */
+static void
+repost(struct notifier *n)
+{
+	json_t *incs, *ev;
+	const char *hdrs[DESK_MAX_HEADERS + 1];
+	struct desk_state ds;
+	char why[64];
+	size_t i, k;
+	int s, h;
+
+	if (n->conf == NULL || n->stopping)
+		return;
+	for (i = 0; i < n->conf->nnotifies; i++)
+		if (n->conf->notifies[i].type == NOTIFY_ALERTMANAGER)
+			break;
+	if (i == n->conf->nnotifies)
+		return;		/* no store query for nothing */
+	incs = store_incidents_json(n->st, "active", 0, 100);
+	for (i = 0; i < n->conf->nnotifies && i < NOTIFY_AM_CHANNELS; i++) {
+		const struct notify_conf *c = &n->conf->notifies[i];
+		struct http_params p = { .timeout_ms = c->timeout_ms,
+		    .insecure = c->insecure, .ca_file = c->ca_file,
+		    .headers = hdrs };
+
+		if (c->type != NOTIFY_ALERTMANAGER ||
+		    mono_ms() - n->am_last[i] < c->repost_ms)
+			continue;
+		n->am_last[i] = mono_ms();
+		for (k = 0; k < json_array_size(incs); k++) {
+			if ((s = repost_slot(n)) == -1)
+				break;
+			ev = json_pack("{s:s,s:s,s:s,s:O,s:[]}", "event",
+			    "updated", "change", "still-open", "detail",
+			    "still open", "incident", json_array_get(incs, k),
+			    "evidence");
+			memset(&ds, 0, sizeof(ds));
+			if (ev != NULL && desk_next(c, ev, &ds, &n->am_req[s],
+			    why, sizeof(why)) == DESK_CALL &&
+			    n->am_req[s].url[0] != '\0') {
+				for (h = 0; h < n->am_req[s].nhdr; h++)
+					hdrs[h] = n->am_req[s].hdr[h];
+				hdrs[h] = NULL;
+				p.post_body = n->am_req[s].body;
+				n->am[s] = http_probe_start(n->http,
+				    n->am_req[s].url, &p, repost_done,
+				    &n->am_req[s]);
+			} else
+				desk_req_clear(&n->am_req[s]);
+			json_decref(ev);
+		}
+	}
+	json_decref(incs);
+}
+
+static void
+repost_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	lw_enter("the alertmanager re-post");
+	repost(arg);
+	lw_leave();
 }
 
 /* --- e-mail ---------------------------------------------------------- */
@@ -585,6 +689,10 @@ notifier_new(struct event_base *base, struct http_engine *http,
 	n->kick = event_new(base, -1, 0, tick, n);
 	n->durable = evtimer_new(base, tick, n);
 	event_add(n->timer, &tv);
+	n->repost = event_new(base, -1, EV_PERSIST, repost_cb, n);
+	event_add(n->repost, &tv);
+	for (i = 0; i < NOTIFY_AM_CHANNELS; i++)
+		n->am_last[i] = mono_ms();
 	return n;
 }
 
@@ -623,10 +731,18 @@ notifier_kick(struct notifier *n)
 void
 notifier_free(struct notifier *n)
 {
+	int i;
+
 	if (n == NULL)
 		return;
 	n->stopping = 1;
 	notifier_configure(n, NULL);
+	for (i = 0; i < NOTIFY_AM_INFLIGHT; i++) {
+		if (n->am[i] != NULL && n->am_req[i].nhdr != -1)
+			http_probe_cancel(n->am[i]);
+		desk_req_clear(&n->am_req[i]);
+	}
+	event_free(n->repost);
 	event_free(n->timer);
 	event_free(n->kick);
 	event_free(n->durable);

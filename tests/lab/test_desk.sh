@@ -113,7 +113,7 @@ notify hornbill "$EMU/hb/" {
 notify servicenow "$EMU/sn" { user "nocwatch" password \$sn_pass
 	assignment-group "Network"  timeout 2s  retry-max 2s }
 notify pagerduty "$EMU/pd/v2/enqueue" { routing-key \$pd_key  timeout 2s  retry-max 2s }
-notify alertmanager "$EMU/am" { timeout 2s  retry-max 2s }
+notify alertmanager "$EMU/am" { timeout 2s  retry-max 2s  repost 2s }
 notify email "smtp://127.0.0.1:8025" { from "nocwatch@noc.example"
 	to "noc-team@council.example"  to "on-call@council.example"
 	user "nocwatch"  password \$mail_pass  ca-file "$LAB_DIR/smtp.pem"
@@ -237,6 +237,12 @@ expect_rc "  every desk's ticket is raised to P1" 0 $?
 expect_match "  Hornbill's timeline says so" 'P1' "$(emu "hb('$kb')[0]['timeline']")"
 expect_match "  ServiceNow's work notes too" 'P1' "$(emu "sn('$kb')[0]['work_notes_log']")"
 expect_match "  still one ticket each" '^1 1$' "$(emu "len(hb('$kb')), len(sn('$kb'))" | tr -d '(),')"
+n_am=$(emu "len(am('$kb'))")
+sleep 5
+expect_range "Alertmanager: the open incident posted again every 2 s (posts in 5 s)" 2 4 \
+    "$(( $(emu "len(am('$kb'))") - n_am ))"
+expect_match "  as P1, not yet ended" "^P1 False$" \
+    "$(emu "'%s %s' % (am('$kb')[-1]['labels']['priority'], 'endsAt' in am('$kb')[-1])")"
 lab_restore sb r2; lab_restore sb r3; b_routes
 lab_inc_wait "[i for i in I if i['id'] == $idb][0]['state'] == 'resolved'" 40
 wait_emu "hb('$kb')[0]['status'] == 'status.resolved' and sn('$kb')[0]['state'] == '6'" 20
