@@ -265,6 +265,8 @@ expect_match "  nocwatch status shows it" 'DEAD LETTERS' \
     "$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock")"
 expect_match "  /api/v1/health counts it" '"dead_letters": *1' \
     "$(lab_exec noc curl -s http://127.0.0.1:8096/api/v1/health)"
+expect_match "  the wall's state carries it (its header shows it)" '"dead_letters": *1' \
+    "$(lab_exec noc curl -s http://127.0.0.1:8096/api/v1/state)"
 expect_match "  the other desks have their ticket" '^0 1$' "$(emu "len(hb('$kc')), len(sn('$kc'))" | tr -d '(),')"
 lab_restore sa r1
 lab_inc_wait "[i for i in I if i['id'] == $idc][0]['state'] == 'resolved'" 40
