@@ -28,6 +28,7 @@
 #include <net-snmp/library/large_fd_set.h>
 
 #include <event2/event.h>
+#include <openssl/sha.h>
 
 #include "log.h"
 #include "loopwatch.h"
@@ -210,6 +211,8 @@ snmp_engine_new(struct event_base *base)
 	return e;
 }
 
+static void	ku_cache_wipe(void);
+
 void
 snmp_engine_free(struct snmp_engine *e)
 {
@@ -218,6 +221,7 @@ snmp_engine_free(struct snmp_engine *e)
 	event_free(e->flush);
 	netsnmp_large_fd_set_cleanup(&e->fds);
 	free(e);
+	ku_cache_wipe();	/* the keys go with the engine */
 }
 
 void
@@ -260,26 +264,38 @@ priv_proto(enum snmp_priv p, size_t *len)
 
 /*
  * Turning a passphrase into a key hashes a megabyte; an estate shares a
- * few credentials, so the last few keys are kept.
+ * few credentials, so the last few keys are kept -- found by a digest of
+ * the passphrase, never the passphrase itself, and wiped with the engine.
  */
 struct ku_cache {
 	enum snmp_auth	auth;
-	char		pass[128];
+	u_char		pass_md[SHA256_DIGEST_LENGTH];
 	u_char		key[USM_AUTH_KU_LEN];
 	size_t		len;
 };
 
+static struct ku_cache ku_cache[8];
+static unsigned ku_next;
+
+static void
+ku_cache_wipe(void)
+{
+	explicit_bzero(ku_cache, sizeof(ku_cache));
+	ku_next = 0;
+}
+
 static int
 make_ku(enum snmp_auth a, const char *pass, u_char *key, size_t *len)
 {
-	static struct ku_cache cache[8];
-	static unsigned next;
+	struct ku_cache *cache = ku_cache;
+	u_char md[SHA256_DIGEST_LENGTH];
 	const oid *proto;
 	size_t plen, i;
 
+	SHA256((const u_char *)pass, strlen(pass), md);
 	for (i = 0; i < 8; i++)
 		if (cache[i].len > 0 && cache[i].auth == a &&
-		    strcmp(cache[i].pass, pass) == 0) {
+		    memcmp(cache[i].pass_md, md, sizeof(md)) == 0) {
 			memcpy(key, cache[i].key, cache[i].len);
 			*len = cache[i].len;
 			return 0;
@@ -289,9 +305,9 @@ make_ku(enum snmp_auth a, const char *pass, u_char *key, size_t *len)
 	if (generate_Ku(proto, (u_int)plen, (const u_char *)pass, strlen(pass),
 	    key, len) != SNMPERR_SUCCESS)
 		return -1;
-	i = next++ % 8;
+	i = ku_next++ % 8;
 	cache[i].auth = a;
-	snprintf(cache[i].pass, sizeof(cache[i].pass), "%s", pass);
+	memcpy(cache[i].pass_md, md, sizeof(md));
 	memcpy(cache[i].key, key, *len);
 	cache[i].len = *len;
 	return 0;
