@@ -167,8 +167,15 @@ main(int argc, char **argv)
 		config_free(c);
 		return 0;
 	}
-	if (priv_plan(user != NULL ? user : c->user, &pd, err,
-	    sizeof(err)) == -1) {
+	/* -u, else the configuration, else $NOCWATCHD_USER (the lab and the
+	 * demo say root there: their files are root's even on a machine
+	 * where the package made a nocwatch user). */
+	if (user == NULL)
+		user = c->user;
+	if (user == NULL && getenv("NOCWATCHD_USER") != NULL &&
+	    getenv("NOCWATCHD_USER")[0] != '\0')
+		user = getenv("NOCWATCHD_USER");
+	if (priv_plan(user, &pd, err, sizeof(err)) == -1) {
 		log_warnx("cannot start: %s", err);
 		config_free(c);
 		return 1;

@@ -63,6 +63,11 @@ lab_teardown() {
 	LAB_PIDS=()
 }
 
+# The daemons the lab starts as root stay root: their configurations and
+# state are the lab's (root's), also on a machine where the Debian package
+# made a nocwatch user (nocwatchd would become it otherwise).
+export NOCWATCHD_USER=root
+
 lab_init() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "lab: needs root (network namespaces)" >&2
