@@ -286,22 +286,19 @@ devices_free(struct device_rt *devs, size_t n)
 static void
 state_dir_make(const struct privdrop *pd, const char *path)
 {
-	char buf[4096], *p;
+	char buf[4096], *p, c;
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return;
 	for (p = buf + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
-		{
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(buf, 0750) == 0)
-				priv_own(pd, buf);
-			*p = c;
-		}
-		if (*p == '\0')
+		c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0750) == 0)
+			priv_own(pd, buf);
+		*p = c;
+		if (c == '\0')
 			break;
 	}
 }
@@ -327,7 +324,7 @@ static int
 privileged_open(struct daemon *d, char *err, size_t errlen)
 {
 	const struct privdrop *pd = d->priv;
-	char db[4096];
+	char tmp[4096], dbdir[4096];
 
 	if (traps_open(d, err, errlen) == -1)
 		return -1;
@@ -338,20 +335,19 @@ privileged_open(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	if (pd == NULL)
 		return 0;
-	snprintf(db, sizeof(db), "%s", d->conf->state_db);
+	snprintf(tmp, sizeof(tmp), "%s", d->conf->state_db);
+	snprintf(dbdir, sizeof(dbdir), "%s", dirname(tmp));
 	if (pd->user[0] != '\0') {
 		priv_own(pd, d->control_path);
 		state_dir_make(pd, d->conf->rrd_dir);
-		state_dir_make(pd, dirname(db));
-		snprintf(db, sizeof(db), "%s", d->conf->state_db);
+		state_dir_make(pd, dbdir);
 	}
 	if (priv_drop(pd, err, errlen) == -1)
 		return -1;
 	if (pd->user[0] == '\0')
 		return 0;
 	if (state_dir_check(d->conf->rrd_dir, "rrd-dir", err, errlen) == -1 ||
-	    state_dir_check(dirname(db), "the store's directory", err,
-	    errlen) == -1)
+	    state_dir_check(dbdir, "the store's directory", err, errlen) == -1)
 		return -1;
 	return 0;
 }

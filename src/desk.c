@@ -187,6 +187,29 @@ base_url(const struct notify_conf *n, char *buf, size_t len)
 	    l - 1 : l), n->url);
 }
 
+/*
+ * The answer to a look-up or a creation, ref being the ticket it names:
+ * found or made, it is recorded and the event's own call comes next;
+ * none found, one is created; a creation that names none is refused.
+ */
+static enum desk_verdict
+ref_learned(struct desk_state *s, const char *ref, const char *none,
+    char *why, size_t whylen)
+{
+	if (ref == NULL && s->step == ST_CREATE) {
+		snprintf(why, whylen, "%s", none);
+		return DESK_FAIL;
+	}
+	if (ref == NULL) {
+		s->step = ST_CREATE;
+		return DESK_CALL;
+	}
+	snprintf(s->ref, sizeof(s->ref), "%s", ref);
+	s->ref_new = 1;
+	s->step = ST_ACTION;
+	return DESK_CALL;
+}
+
 /* --- Hornbill -------------------------------------------------------- */
 
 static void
@@ -366,19 +389,8 @@ hb_judge(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
 	case ST_CREATE:
 		ref = s->step == ST_LOOKUP ? hb_found(params) :
 		    json_string_value(json_object_get(params, "requestId"));
-		if (ref == NULL && s->step == ST_CREATE) {
-			snprintf(why, whylen, "Hornbill: logIncident gave "
-			    "no requestId");
-			return DESK_FAIL;
-		}
-		if (ref == NULL) {
-			s->step = ST_CREATE;
-			return DESK_CALL;
-		}
-		snprintf(s->ref, sizeof(s->ref), "%s", ref);
-		s->ref_new = 1;
-		s->step = ST_ACTION;
-		return DESK_CALL;
+		return ref_learned(s, ref, "Hornbill: logIncident gave no "
+		    "requestId", why, whylen);
 	case ST_REOPEN:
 		s->step = ST_TIMELINE;
 		return DESK_CALL;
@@ -501,7 +513,6 @@ sn_judge(const json_t *ev, struct desk_state *s, long status,
     const json_t *body, char *why, size_t whylen)
 {
 	const json_t *res = json_object_get(body, "result");
-	const char *sys;
 
 	if (s->step == ST_UPDATE && status == 403 &&
 	    strcmp(jget(ev, "change"), "reopened") == 0 && !s->replaced) {
@@ -518,20 +529,9 @@ sn_judge(const json_t *ev, struct desk_state *s, long status,
 	if (s->step == ST_LOOKUP || s->step == ST_CREATE) {
 		if (json_is_array(res))
 			res = json_array_get(res, 0);
-		if ((sys = json_string_value(json_object_get(res, "sys_id"))) ==
-		    NULL) {
-			if (s->step == ST_CREATE) {
-				snprintf(why, whylen, "ServiceNow: no sys_id "
-				    "in the created incident");
-				return DESK_FAIL;
-			}
-			s->step = ST_CREATE;
-			return DESK_CALL;
-		}
-		snprintf(s->ref, sizeof(s->ref), "%s", sys);
-		s->ref_new = 1;
-		s->step = ST_ACTION;
-		return DESK_CALL;
+		return ref_learned(s, json_string_value(json_object_get(res,
+		    "sys_id")), "ServiceNow: no sys_id in the created "
+		    "incident", why, whylen);
 	}
 	return DESK_DONE;
 }

@@ -176,11 +176,26 @@ lab_inc_q() {
 I = json.load(sys.stdin) or []
 print(eval(sys.argv[1]))' "$1"
 }
-lab_inc_wait() {
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
-		[ "$(lab_inc_q "$1")" = True ] && return 0
+lab_inc_wait() { lab_until "$2" lab_inc_q "$1"; }
+
+# lab_until SECONDS CMD...: poll every 0.2 s (bounded) until CMD prints
+# True.
+lab_until() {
+	local i n=$(($1 * 5))
+	shift
+	for i in $(seq 1 "$n"); do
+		[ "$("$@")" = True ] && return 0
 		sleep 0.2
+	done
+	return 1
+}
+
+# lab_wait_tcp HOST ADDR PORT: wait (bounded) until something listens.
+lab_wait_tcp() {
+	local i
+	for i in $(seq 1 50); do
+		lab_exec "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null && return 0
+		sleep 0.1
 	done
 	return 1
 }

@@ -65,14 +65,6 @@ b_routes
 lab_snmpd core 198.51.100.2 "$LAB_DIR/core.conf"
 lab_wait_snmp noc 198.51.100.2 labread || fail "core agent starts" "no answer"
 lab_bg noc python3 tests/lab/desk_emulator.py --port 8097 --log "$LAB_DIR/emu.log"
-lab_wait_tcp() {
-	local i
-	for i in $(seq 1 50); do
-		lab_exec "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 lab_wait_tcp noc 127.0.0.1 8097 || fail "emulator starts" "not listening"
 # E-mail: an SMTP server that insists on STARTTLS and AUTH (its certificate
 # for 127.0.0.1, trusted through the channel's ca-file).
@@ -160,14 +152,7 @@ print(eval(sys.argv[1]))' "$1"
 }
 fault() { lab_exec noc curl -s -X POST -d "$1" "$EMU/_emu/fault" >/dev/null; }
 q() { lab_inc_q "$1"; }
-wait_emu() {	# PYEXPR SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
-		[ "$(emu "$1")" = True ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+wait_emu() { lab_until "$2" emu "$1"; }	# PYEXPR SECONDS
 
 start_daemon
 sleep 8

@@ -69,6 +69,20 @@ npid=$!
 for _ in $(seq 1 50); do [ -S "$P/notify.sock" ] && break; sleep 0.1; done
 chmod 666 "$P/notify.sock"	# as systemd's: any process of the unit
 
+# trap_accepted SOCKET: a linkDown trap from core to port 162, then the
+# daemon's count of accepted traps.
+trap_accepted() {
+	lab_exec core snmptrap -M /nonexistent -m '' -v2c -c labtrap 198.51.100.1:162 '' \
+	    .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
+	sleep 1
+	lab_exec noc "$NOCWATCH" status --socket "$1" --json |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["traps"]["accepted"])'
+}
+# http_code: what the daemon's HTTP server on port 80 answers.
+http_code() {
+	lab_exec noc curl -s -m 5 -o /dev/null -w '%{http_code}' http://198.51.100.1/api/v1/health
+}
+
 start=$(date +%s%N)
 NOTIFY_SOCKET=$P/notify.sock WATCHDOG_USEC=2000000 \
     lab_bg noc "$D" -f "$P/d.conf" 2>"$P/daemon.log"
@@ -93,17 +107,12 @@ expect_match "the log says so" "running as user nobody" "$(cat "$P/daemon.log")"
 
 # Still at work: HTTP on port 80, pings, a trap on port 162.
 # (Not from loopback: a token is asked for, which is an answer.)
-out=$(lab_exec noc curl -s -m 5 -o /dev/null -w '%{http_code}' http://198.51.100.1/api/v1/health)
-expect_match "HTTP on port 80 answers after the drop" '^401$' "$out"
+expect_match "HTTP on port 80 answers after the drop" '^401$' "$(http_code)"
 sleep 3
 out=$(lab_exec noc "$NOCWATCH" status --socket "$P/ctl.sock" 2>&1)
 expect_match "pings work after the drop (core ok)" 'core +dc +icmp +ok' "$out"
-lab_exec core snmptrap -M /nonexistent -m '' -v2c -c labtrap 198.51.100.1:162 '' \
-    .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
-sleep 1
-acc=$(lab_exec noc "$NOCWATCH" status --socket "$P/ctl.sock" --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["traps"]["accepted"])')
-expect_match "a trap to port 162 is received after the drop" '^[1-9]' "$acc"
+expect_match "a trap to port 162 is received after the drop" '^[1-9]' \
+    "$(trap_accepted "$P/ctl.sock")"
 ls -ln "$P/state" | sed 's/^/  /'
 expect_match "state directory made for the user" "^$nob\$" "$(stat -c %u "$P/state")"
 expect_match "the store is the user's" "^$nob\$" "$(stat -c %u "$P/state/nocwatch.db")"
@@ -151,14 +160,8 @@ expect_match "started as the unit does: still nobody" "Uid:	$nob	$nob	$nob	$nob"
 expect_match "  CAP_NET_BIND_SERVICE dropped once bound (effective)" 'CapEff:	0000000000002000' "$st"
 expect_match "  (permitted)" 'CapPrm:	0000000000002000' "$st"
 expect_match "  nothing ambient for its children" 'CapAmb:	0000000000000000' "$st"
-out=$(lab_exec noc curl -s -m 5 -o /dev/null -w '%{http_code}' http://198.51.100.1/api/v1/health)
-expect_match "  HTTP on port 80 answers" '^401$' "$out"
-lab_exec core snmptrap -M /nonexistent -m '' -v2c -c labtrap 198.51.100.1:162 '' \
-    .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
-sleep 1
-acc=$(lab_exec noc "$NOCWATCH" status --socket "$P/run/ctl.sock" --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["traps"]["accepted"])')
-expect_match "  a trap to port 162 is received" '^[1-9]' "$acc"
+expect_match "  HTTP on port 80 answers" '^401$' "$(http_code)"
+expect_match "  a trap to port 162 is received" '^[1-9]' "$(trap_accepted "$P/run/ctl.sock")"
 [ -n "$npd" ] || sed 's/^/  log: /' "$P/daemon-unit.log"
 kill -TERM "$npd"
 for _ in $(seq 1 100); do kill -0 "$npd" 2>/dev/null || break; sleep 0.1; done

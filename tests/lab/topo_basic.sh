@@ -10,13 +10,3 @@ lab_forward core
 lab_route noc 203.0.113.0/24 198.51.100.2
 lab_route site1 198.51.100.0/30 203.0.113.1
 lab_route site2 198.51.100.0/30 203.0.113.5
-
-# lab_wait_tcp HOST ADDR PORT: wait (bounded) until something listens.
-lab_wait_tcp() {
-	local i
-	for i in $(seq 1 50); do
-		lab_exec "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
