@@ -7,11 +7,16 @@
  *              "Authorization: ESP-APIKEY KEY"; an answer is HTTP 200 with
  *              "@status": true (and "params") or false (and "state":
  *              {"error"}): success is the body's @status, never the HTTP
- *              status.  Methods: data::entityBrowseRecords2 (find the
- *              request carrying nocwatch's key), apps/com.hornbill.
- *              servicemanager/Incidents::logIncident, Requests::
- *              updateReqTimeline, Requests::update (priorityId),
- *              Requests::reopenRequest, Requests::resolveRequest.
+ *              status; a business-rule refusal is @status true with
+ *              params.exceptionName (and exceptionDescription).
+ *              Methods: data::entityBrowseRecords2 (find the request
+ *              carrying nocwatch's key), apps/com.hornbill.servicemanager/
+ *              Incidents::logIncident, Requests::updateReqTimeline
+ *              (requestId, content, visibility, activityType, source),
+ *              Requests::escalateRequest (requestId, priorityId,
+ *              escalationNote), Requests::smUpdateStatus (requestId,
+ *              status) to reopen, Requests::resolveRequest (requestId,
+ *              resolutionText; exceptionName requestAlreadyResolved).
  *   ServiceNow Table API: GET/POST /api/now/table/incident, PATCH
  *              /api/now/table/incident/SYS_ID, basic authentication;
  *              201 (created) or 200; correlation_id carries our key.
@@ -322,19 +327,20 @@ hb_next(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
 		    "Update", "source", "nocwatch"));
 		break;
 	case ST_PRIORITY:
-		hb_call(n, r, HB_SM "/Requests", "update", json_pack(
-		    "{s:s,s:s}", "requestId", s->ref, "priorityId",
-		    n->prio[ev_prio(ev) - 1]));
+		ev_update_text(ev, text, sizeof(text));
+		hb_call(n, r, HB_SM "/Requests", "escalateRequest", json_pack(
+		    "{s:s,s:s,s:s}", "requestId", s->ref, "priorityId",
+		    n->prio[ev_prio(ev) - 1], "escalationNote", text));
 		break;
 	case ST_REOPEN:
-		ev_update_text(ev, text, sizeof(text));
-		hb_call(n, r, HB_SM "/Requests", "reopenRequest", json_pack(
-		    "{s:s,s:s}", "requestId", s->ref, "reason", text));
+		/* The reason goes to the timeline, the next step. */
+		hb_call(n, r, HB_SM "/Requests", "smUpdateStatus", json_pack(
+		    "{s:s,s:s}", "requestId", s->ref, "status", "status.open"));
 		break;
 	case ST_RESOLVE:
 		ev_resolution(ev, text, sizeof(text));
 		hb_call(n, r, HB_SM "/Requests", "resolveRequest", json_pack(
-		    "{s:s,s:s}", "requestId", s->ref, "text", text));
+		    "{s:s,s:s}", "requestId", s->ref, "resolutionText", text));
 		break;
 	default:
 		return DESK_DONE;
@@ -355,6 +361,18 @@ hb_found(const json_t *params)
 	return json_string_value(json_object_get(row, "h_pk_reference"));
 }
 
+static const char *
+hb_method_name(int step)
+{
+	switch (step) {
+	case ST_LOOKUP:		return "the look-up";
+	case ST_CREATE:		return "logIncident";
+	case ST_PRIORITY:	return "escalateRequest";
+	case ST_RESOLVE:	return "resolveRequest";
+	default:		return "updateReqTimeline";
+	}
+}
+
 static enum desk_verdict
 hb_judge(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
     const json_t *body, char *why, size_t whylen)
@@ -362,11 +380,24 @@ hb_judge(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
 	const json_t *params = json_object_get(body, "params");
 	const char *err = json_string_value(json_object_get(json_object_get(
 	    body, "state"), "error")), *ref;
+	const char *exc = json_string_value(json_object_get(params,
+	    "exceptionName"));
 	int ok = json_is_true(json_object_get(body, "@status"));
 
 	if (!json_is_boolean(json_object_get(body, "@status"))) {
 		snprintf(why, whylen, "Hornbill: an answer without @status");
 		return DESK_RETRY;
+	}
+	if (ok && exc != NULL && *exc != '\0') {
+		/* Carried out, but refused by the application's rules. */
+		if (s->step == ST_RESOLVE &&
+		    strcmp(exc, "requestAlreadyResolved") == 0)
+			return DESK_DONE;	/* someone resolved it first */
+		ok = 0;
+		err = json_string_value(json_object_get(params,
+		    "exceptionDescription"));
+		if (err == NULL || *err == '\0')
+			err = exc;
 	}
 	if (!ok && s->step == ST_RESOLVE && err != NULL &&
 	    strcasestr(err, "already") != NULL)
@@ -379,9 +410,7 @@ hb_judge(const struct notify_conf *n, const json_t *ev, struct desk_state *s,
 	}
 	if (!ok) {
 		snprintf(why, whylen, "Hornbill refused %s: %.200s",
-		    s->step == ST_CREATE ? "logIncident" : s->step ==
-		    ST_LOOKUP ? "the look-up" : "the update", err ? err :
-		    "no reason given");
+		    hb_method_name(s->step), err ? err : "no reason given");
 		return DESK_FAIL;
 	}
 	switch (s->step) {

@@ -7,7 +7,10 @@ vendors' published API references (see src/desk.c for the calls):
         "Authorization: ESP-APIKEY KEY", body {"methodCall": {"@service",
         "@method", "params"}}; answers HTTP 200 with {"@status": true,
         "params": ...} or {"@status": false, "state": {"error": ...}};
-        a bad key is HTTP 401.
+        a business rule's refusal is "@status": true with params
+        exceptionName and exceptionDescription (requestAlreadyResolved,
+        requestClosed, priorityNotFound); a parameter the method does not
+        take fails its input validation; a bad key is HTTP 401.
   /sn/api/now/table/incident    ServiceNow Table API, basic auth: GET with
         sysparm_query=correlation_id=KEY, POST (201), PATCH .../SYS_ID (200).
   /pd/v2/enqueue                PagerDuty Events API v2: 202 {"status":
@@ -19,7 +22,8 @@ armed with POST /_emu/fault {"desk", "method", "mode", "count", "delay"}:
 mode status_false (Hornbill's 200 with @status false), http401, http429
 (with Retry-After), http503, drop (the work is done, then the connection
 is closed without an answer), delay (answer after delay seconds, the work
-done first).
+done first).  POST /_emu/close {"ref"} closes a Hornbill request, as an
+analyst would.
 
 usage: desk_emulator.py --port N [--hb-key K] [--sn-user U --sn-password P]
        [--pd-key K] [--log FILE]
@@ -33,6 +37,23 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
+# The parameters each Hornbill method takes (its API reference); any other
+# fails XMLMC's input validation, as on a real instance.
+HB_SM = "apps/com.hornbill.servicemanager"
+HB_PARAMS = {
+    (HB_SM + "/Requests", "updateReqTimeline"): {
+        "requestId", "content", "visibility", "activityType", "source",
+        "action", "extra", "imageUrl"},
+    (HB_SM + "/Requests", "escalateRequest"): {
+        "requestId", "priorityId", "priorityName", "escalationNote", "updateTimelineInputs"},
+    (HB_SM + "/Requests", "smUpdateStatus"): {
+        "requestId", "status", "subStatus", "updateTimeline", "visibility"},
+    (HB_SM + "/Requests", "resolveRequest"): {
+        "requestId", "resolutionText", "resolutionLanguage", "closureCategoryId",
+        "closureCategoryName", "updateTimelineInputs"},
+}
+HB_STATUSES = ("status.new", "status.open", "status.onHold", "status.resolved",
+               "status.closed", "status.cancelled")
 STATE = {"hornbill": {}, "servicenow": {}, "pagerduty": [], "alertmanager": [],
          "calls": [], "rejected": []}
 FAULTS = []
@@ -126,6 +147,12 @@ class Handler(BaseHTTPRequestHandler):
                 b.setdefault("count", 1)
                 FAULTS.append(b)
             return self.reply(200, {"armed": b})
+        if self.path == "/_emu/close":    # an analyst closes a request
+            with LOCK:
+                r = STATE["hornbill"].get(b.get("ref"))
+                if r is not None:
+                    r["status"] = "status.closed"
+            return self.reply(200 if r else 404, {"closed": b.get("ref")})
         if self.path.startswith("/hb/xmlmc/"):
             return self.hornbill(b)
         if self.path.startswith("/sn/"):
@@ -197,34 +224,43 @@ class Handler(BaseHTTPRequestHandler):
                 return ok({"requestId": ref, "summary": p["summary"]})
             ref = p.get("requestId")
             r = T.get(ref)
-            if service != sm + "/Requests" or method not in (
-                    "updateReqTimeline", "update", "reopenRequest", "resolveRequest"):
+            allowed = HB_PARAMS.get((service, method))
+            if allowed is None:
                 return bad("Unknown method %s::%s" % (service, method))
+            extra = set(p) - allowed
+            if extra:   # XMLMC's input validation names the parameter
+                return bad("Invalid parameter '%s'" % sorted(extra)[0])
             if r is None:
                 return bad("The request %s does not exist" % ref)
+            exc = lambda name, d: ok({"exceptionName": name, "exceptionDescription": d})
             if method == "updateReqTimeline":
                 if not p.get("content"):
                     return bad("content is required")
                 r["timeline"].append(p["content"])
                 return ok({"activityId": "urn:buzz:activity:%d" % len(r["timeline"]),
                            "outcome": "success"})
-            if method == "update":
-                if "priorityId" in p:
-                    r["priorityId"] = p["priorityId"]
-                return ok({})
-            if method == "reopenRequest":
+            if method == "escalateRequest":
+                if p.get("priorityId") not in ("1", "2", "3", "4"):
+                    return exc("priorityNotFound", "The specified priority does not exist")
+                r["priorityId"] = p["priorityId"]
+                r["timeline"].append(p.get("escalationNote") or "")
+                return ok({"activityId": "urn:buzz:activity:%d" % len(r["timeline"])})
+            if method == "smUpdateStatus":
+                if p.get("status") not in HB_STATUSES:
+                    return bad("Invalid status '%s'" % p.get("status"))
                 if r["status"] == "status.closed":
-                    return bad("The request is closed and cannot be reopened")
-                r["status"] = "status.open"
-                r["reopened"] += 1
+                    return exc("requestClosed", "The request is closed")
+                if p["status"] == "status.open" and r["status"] == "status.resolved":
+                    r["reopened"] += 1
+                r["status"] = p["status"]
                 return ok({})
+            if not p.get("resolutionText"):
+                return bad("resolutionText is required")
             if r["status"] in ("status.resolved", "status.closed"):
-                return bad("The request %s is already resolved" % ref)
-            if not p.get("text"):
-                return bad("text is required")
+                return exc("requestAlreadyResolved", "The request %s is already resolved" % ref)
             r["status"] = "status.resolved"
-            r["resolution"] = p["text"]
-            return ok({})
+            r["resolution"] = p["resolutionText"]
+            return ok({"activityId": "urn:buzz:activity:resolve"})
 
     # --- ServiceNow -------------------------------------------------------
     def servicenow(self, verb, b):

@@ -97,11 +97,58 @@ hornbill(void)
 	    DESK_CALL && strcmp(s.ref, "IN7") == 0,
 	    "hornbill: a found request (one row, an object) is used");
 	CHECK(desk_next(&n, ev, &s, &r, why, sizeof(why)) == DESK_CALL &&
-	    strstr(r.url, "method=resolveRequest") && strstr(r.body,
-	    "Outage 125 s"), "  resolveRequest with the outage's duration");
+	    strstr(r.url, "Requests/?method=resolveRequest") &&
+	    strstr(r.body, "\"resolutionText\":\"") && strstr(r.body,
+	    "Outage 125 s"), "  resolveRequest with the outage's duration "
+	    "as its resolutionText");
+	CHECK(answer(&n, ev, &s, 200, "{\"@status\":true,\"params\":{"
+	    "\"exceptionName\":\"requestAlreadyResolved\"}}") == DESK_DONE,
+	    "  exceptionName requestAlreadyResolved counts as delivered");
 	CHECK(answer(&n, ev, &s, 200, "{\"@status\":false,\"state\":{"
 	    "\"error\":\"The request IN7 is already resolved\"}}") ==
-	    DESK_DONE, "  \"already resolved\" counts as delivered");
+	    DESK_DONE, "  so does an \"already resolved\" error");
+	CHECK(answer(&n, ev, &s, 200, "{\"@status\":true,\"params\":{"
+	    "\"exceptionName\":\"notAllowedToResolveRequest\"}}") ==
+	    DESK_FAIL, "  any other exceptionName (with @status true) is a "
+	    "refusal");
+	desk_req_clear(&r);
+	json_decref(ev);
+
+	/* A priority change: the timeline, then escalateRequest. */
+	ev = event("updated", "priority", "library cut off");
+	memset(&s, 0, sizeof(s));
+	strcpy(s.ref, "IN7");
+	desk_next(&n, ev, &s, &r, why, sizeof(why));
+	CHECK(strstr(r.url, "method=updateReqTimeline") && strstr(r.body,
+	    "\"content\":\""), "hornbill: a priority change is told on "
+	    "the timeline");
+	CHECK(answer(&n, ev, &s, 200, "{\"@status\":true,\"params\":{"
+	    "\"activityId\":\"a1\"}}") == DESK_CALL &&
+	    desk_next(&n, ev, &s, &r, why, sizeof(why)) == DESK_CALL &&
+	    strstr(r.url, "Requests/?method=escalateRequest") &&
+	    strstr(r.body, "\"priorityId\":\"1\"") && strstr(r.body,
+	    "\"escalationNote\":\""), "  then escalateRequest with the "
+	    "mapped priorityId and a note");
+	CHECK(answer(&n, ev, &s, 200, "{\"@status\":true,\"params\":{"
+	    "\"exceptionName\":\"priorityNotFound\",\"exceptionDescription"
+	    "\":\"no such priority\"}}") == DESK_FAIL,
+	    "  an escalation refused by exceptionName is a dead letter");
+	json_decref(ev);
+
+	/* A reopening: smUpdateStatus; refused, a new request says so. */
+	ev = event("updated", "reopened", "library cut off");
+	memset(&s, 0, sizeof(s));
+	strcpy(s.ref, "IN7");
+	desk_next(&n, ev, &s, &r, why, sizeof(why));
+	CHECK(strstr(r.url, "Requests/?method=smUpdateStatus") &&
+	    strstr(r.body, "\"status\":\"status.open\""),
+	    "hornbill: a reopening sets the request's status back to open");
+	CHECK(answer(&n, ev, &s, 200, "{\"@status\":true,\"params\":{"
+	    "\"exceptionName\":\"requestClosed\"}}") == DESK_CALL &&
+	    s.replaced && desk_next(&n, ev, &s, &r, why, sizeof(why)) ==
+	    DESK_CALL && strstr(r.url, "method=logIncident") &&
+	    strstr(r.body, "IN7 was closed"), "  refused (closed): a new "
+	    "request that names the old one");
 	desk_req_clear(&r);
 	json_decref(ev);
 }
