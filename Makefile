@@ -57,8 +57,10 @@ CFLAGS	 += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS	 += $(SAN) -Wl,--as-needed
 LDLIBS	 += $(PKG_LIBS) $(SNMP_LIBS) -lpthread -lm
 
-LIB_SRCS = $(wildcard src/*.c probes/*.c)
-MAIN_SRCS = src/nocwatch.c src/nocwatchd.c
+# src/MODULE/*.c (see doc/architecture.md; tests/cli/test_arch.sh keeps
+# the modules' layering), the probes, and the two programs' mains.
+LIB_SRCS = $(wildcard src/*/*.c probes/*.c)
+MAIN_SRCS = src/cli/nocwatch.c src/daemon/nocwatchd.c
 LIB_OBJS = $(patsubst %.c,$(B)/%.o,$(filter-out $(MAIN_SRCS),$(LIB_SRCS)))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -89,23 +91,23 @@ $(PATHS_H): FORCE
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
-# Every object after `deps` (order only); headers and .inc files tracked
-# per object by the compiler (-MMD).
+# Every object after `deps` (order only); headers tracked per object by the
+# compiler (-MMD).
 $(B)/%.o: %.c | deps $(PATHS_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(wildcard $(B)/src/*.d $(B)/probes/*.d $(B)/tests/*.d $(B)/bench/*.d)
+-include $(wildcard $(B)/src/*/*.d $(B)/probes/*.d $(B)/tests/*.d $(B)/bench/*.d)
 
 $(B)/libnocwatch.a: $(LIB_OBJS)
 	@$(AR) rcs $@ $^
 
-$(B)/nocwatch: $(B)/src/nocwatch.o $(B)/libnocwatch.a
+$(B)/nocwatch: $(B)/src/cli/nocwatch.o $(B)/libnocwatch.a
 	@echo "  LD  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/nocwatchd: $(B)/src/nocwatchd.o $(B)/libnocwatch.a
+$(B)/nocwatchd: $(B)/src/daemon/nocwatchd.o $(B)/libnocwatch.a
 	@echo "  LD  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -221,19 +223,20 @@ deb:
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS = -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
 	      -fsanitize=fuzzer,address,undefined
-FUZZ_LIB = src/probe.c src/xmalloc.c src/log.c src/escape.c src/oids.c \
-	   src/config.c src/parse.c src/threshold.c src/secret.c \
-	   src/snmpval.c src/trap.c src/loopwatch.c probes/icmp.c probes/capture.c \
-	   probes/snmp.c
+FUZZ_LIB = src/lib/probe.c src/lib/clock.c src/lib/xmalloc.c src/lib/log.c \
+	   src/lib/escape.c src/lib/parse.c src/lib/threshold.c \
+	   src/lib/secret.c src/lib/loopwatch.c src/snmp/oids.c \
+	   src/snmp/snmpval.c probes/trap.c $(wildcard src/conf/*.c) \
+	   probes/icmp.c probes/capture.c probes/snmp.c
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h src/*.inc)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h src/*/*.h)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) $(SNMP_LIBS) -lm
 
 # The HTTP target runs a whole daemon: it links everything but the mains.
 FUZZ_ALL = $(filter-out $(MAIN_SRCS),$(LIB_SRCS))
-build-fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_ALL) $(wildcard include/*.h src/*.inc)
+build-fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_ALL) $(wildcard include/*.h src/*/*.h)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_ALL) $(PKG_LIBS) $(SNMP_LIBS) \
 	    -lpthread -lm

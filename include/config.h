@@ -64,7 +64,7 @@ struct notify_conf {
 	int		 insecure;
 	char		**argv;		/* exec: argv[0] is the program */
 	size_t		 argc;
-	/* service desks (src/desk.c says what each one sends) */
+	/* service desks (src/notify/desk.c says what each one sends) */
 	char		*api_key;	/* hornbill api-key, pagerduty
 					 * routing-key */
 	char		*user, *password;	/* servicenow (basic auth) */

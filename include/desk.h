@@ -3,8 +3,8 @@
  * calls (Hornbill's XMLMC in its JSON form, ServiceNow's Table API,
  * PagerDuty's Events API v2, Alertmanager's /api/v2/alerts), each answer
  * judged the way that API defines success.  Pure request building and
- * reply judging: src/notify.c makes the calls, keeps the desk's reference
- * for the incident (its ticket) in the store, and retries.
+ * reply judging: src/notify/notify.c makes the calls, keeps the desk's
+ * reference for the incident (its ticket) in the store, and retries.
  *
  * One event may take several calls: with no reference known for the
  * incident, Hornbill and ServiceNow are first asked for a ticket carrying

@@ -17,7 +17,5 @@ int		 httpd_workers(struct httpd *, char *err, size_t errlen);
 void		 httpd_free(struct httpd *);
 /* Something changed: push to the event streams soon. */
 void		 httpd_changed(struct httpd *);
-/* SHA-256 of a token as "sha256:HEX" (for `nocwatch token`). */
-void		 api_token_hash(const char *token, char *out, size_t len);
 
 #endif

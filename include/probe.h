@@ -64,6 +64,5 @@ const struct probe_value *probe_result_get(const struct probe_result *,
 		    const char *name);
 
 /* Monotonic milliseconds, for scheduling and measuring. */
-double		 probe_now_ms(void);
 
 #endif

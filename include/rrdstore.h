@@ -2,7 +2,7 @@
  * RRD storage: layouts read from the .layout files in rrd/, files created on the first
  * sample under a base directory with names no device string can escape,
  * updates queued by the event loop and written behind, a file's samples
- * together, by a writer thread (src/rrdstore_cache.c), directly or through
+ * together, by a writer thread (src/rrd/rrdstore_cache.c), directly or through
  * rrdcached.  A sample not newer than the
  * last one of its file is dropped and counted, not an error.
  */
@@ -26,19 +26,19 @@ struct rrd_layout {
 };
 
 /* Parse one layout file; -1 with "file:line: why" in err. */
-int	rrd_layout_load(const char *path, struct rrd_layout *, char *err,
+int	rrdstore_layout_load(const char *path, struct rrd_layout *, char *err,
 	    size_t errlen);
 /* Every *.layout in dir (sorted); -1 with err on the first bad one. */
-int	rrd_layouts_load(const char *dir, struct rrd_layout **out, size_t *n,
+int	rrdstore_layouts_load(const char *dir, struct rrd_layout **out, size_t *n,
 	    char *err, size_t errlen);
-const struct rrd_layout *rrd_layout_find(const struct rrd_layout *,
+const struct rrd_layout *rrdstore_layout_find(const struct rrd_layout *,
 	    size_t n, const char *name);
 
 /*
  * base/device/metric.rrd with every byte outside [A-Za-z0-9._-] turned to
  * '_' and no leading '.', so "..", "/" or a newline cannot escape base.
  */
-int	rrd_path(const char *base, const char *device, const char *metric,
+int	rrdstore_path(const char *base, const char *device, const char *metric,
 	    char *out, size_t len);
 
 struct rrdstore;

@@ -1,7 +1,7 @@
 /*
- * Reading SNMP secrets for the command line: communities and SNMPv3
- * passphrases come from files or the environment, never from argv, and
- * are never printed.
+ * Secrets: SNMP communities and SNMPv3 passphrases for the command line
+ * come from files or the environment, never from argv, and are never
+ * printed; an API token is kept only as its hash.
  */
 #ifndef NOCWATCH_SECRET_H
 #define NOCWATCH_SECRET_H
@@ -20,5 +20,7 @@ int	secret_community(const char *file, char *out, size_t outlen,
  */
 int	secret_v3(const char *file, char *auth, size_t authlen, char *priv,
 	    size_t privlen, char *err, size_t errlen);
+/* An API token as the configuration keeps it: "sha256:" and its hex. */
+void	api_token_hash(const char *token, char *out, size_t len);
 
 #endif

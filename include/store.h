@@ -45,7 +45,7 @@ void		 store_set_busy_ms(struct store *, int ms);
 /*
  * The daemon's mode: commits without an fsync (synchronous=NORMAL, no
  * automatic checkpoint) and a thread that checkpoints — syncs — after
- * each, so no disk wait is ever on the event loop (src/store_sync.c).
+ * each, so no disk wait is ever on the event loop (src/store/store_sync.c).
  * -1 with err if the thread cannot start (the store then syncs itself).
  */
 int		 store_sync_behind(struct store *, char *err, size_t errlen);
@@ -132,6 +132,5 @@ json_t		*store_maint_json(struct store *, int all);
 json_t		*incident_to_json(const struct incident *);
 /* ISO 8601 UTC of ms since the epoch ("2026-11-24T03:59:56Z"). */
 char		*iso8601(long long ms, char *buf, size_t len);
-long long	 now_wall_ms(void);
 
 #endif

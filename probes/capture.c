@@ -14,6 +14,7 @@
 #include <event2/event.h>
 #include <pcap/pcap.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "xmalloc.h"
 
@@ -214,7 +215,7 @@ capture_get_summary(struct capture *c, struct capture_summary *s)
 	struct pcap_stat ps;
 	size_t i, n = 0;
 
-	c->sum.elapsed_ms = probe_now_ms() - c->started_ms;
+	c->sum.elapsed_ms = mono_ms() - c->started_ms;
 	if (pcap_stats(c->pcap, &ps) == 0)
 		c->sum.dropped = ps.ps_drop;
 	tmp = xcalloc(c->ntalkers + 1, sizeof(*tmp));
@@ -392,7 +393,7 @@ capture_start(struct event_base *base, const struct capture_params *p,
 		free(c);
 		return NULL;
 	}
-	c->started_ms = probe_now_ms();
+	c->started_ms = mono_ms();
 	probe_result_init(&c->res, p->iface);
 	c->rd = event_new(base, fd, EV_READ | EV_PERSIST, capture_read_cb, c);
 	event_add(c->rd, NULL);

@@ -16,6 +16,7 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "clock.h"
 #include "dns.h"
 #include "loopwatch.h"
 #include "xmalloc.h"
@@ -73,7 +74,7 @@ dns_answer_cb(int result, char type, int count, int ttl, void *addrs,
 	int i;
 
 	d->req = NULL;
-	d->answered_ms = probe_now_ms();
+	d->answered_ms = mono_ms();
 	d->result = result;
 	d->ttl = ttl;
 	if (result == DNS_ERR_NONE && count > 0 && addrs != NULL) {
@@ -124,7 +125,7 @@ dns_done_cb_run(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	r->elapsed_ms = probe_now_ms() - d->started_ms;
+	r->elapsed_ms = mono_ms() - d->started_ms;
 	if (rc == DNS_ERR_TIMEOUT) {
 		probe_result_set(r, PROBE_TIMEOUT, "no answer from %s in %d "
 		    "attempt%s of %.0f ms", d->p.server ? d->p.server :
@@ -264,7 +265,7 @@ dns_probe_start(struct event_base *base, const char *name,
 		d->p.attempts = 1;
 	d->cb = cb;
 	d->arg = arg;
-	d->started_ms = probe_now_ms();
+	d->started_ms = mono_ms();
 	probe_result_init(&d->res, name);
 	if (p->server != NULL)
 		snprintf(d->res.address, sizeof(d->res.address), "%s",

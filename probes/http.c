@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "loopwatch.h"
 #include "http.h"
@@ -278,7 +279,7 @@ http_finish(struct http_probe *h, CURLcode cc)
 	long status = 0, os_errno = 0;
 	char esc[200], *ip = NULL;
 
-	r->elapsed_ms = probe_now_ms() - h->started_ms;
+	r->elapsed_ms = mono_ms() - h->started_ms;
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &os_errno);
 	if (curl_easy_getinfo(h->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
@@ -361,7 +362,7 @@ http_probe_start(struct http_engine *e, const char *url,
 	h->cb = cb;
 	h->arg = arg;
 	h->body = xmalloc(HTTP_MAX_BODY);
-	h->started_ms = probe_now_ms();
+	h->started_ms = mono_ms();
 	probe_result_init(&h->res, url);
 	h->easy = c = curl_easy_init();
 	curl_easy_setopt(c, CURLOPT_URL, h->url);

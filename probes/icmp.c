@@ -26,6 +26,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "icmp.h"
 #include "log.h"
 #include "loopwatch.h"
@@ -387,7 +388,7 @@ icmp_send_one(struct icmp_probe *p)
 	int attempt = p->sent, seq, i;
 	uint8_t *b = e->sendbuf;
 	size_t len = 8 + (size_t)p->p.size;
-	double now = probe_now_ms();
+	double now = mono_ms();
 
 	p->sent++;
 	seq = seq_alloc(e, p, attempt, now);
@@ -450,7 +451,7 @@ icmp_arm(struct icmp_probe *p)
 	if (p->sent < p->p.count)
 		ms = p->p.interval_ms;
 	else
-		ms = p->p.timeout_ms - (probe_now_ms() - p->last_send_ms);
+		ms = p->p.timeout_ms - (mono_ms() - p->last_send_ms);
 	if (ms < 0)
 		ms = 0;
 	tv.tv_sec = (time_t)(ms / 1000);
@@ -570,7 +571,7 @@ icmp_read_errqueue(struct icmp_engine *e, struct icmp_sock *s, int family)
 			m.seq = get16(data + 6);
 			memcpy(&m.quoted_dst, &dst, sizeof(dst));
 			(void)family;
-			icmp_match(e, &m, SO_EE_OFFENDER(ee), 0, probe_now_ms());
+			icmp_match(e, &m, SO_EE_OFFENDER(ee), 0, mono_ms());
 		}
 	}
 }
@@ -600,7 +601,7 @@ icmp_engine_input(struct icmp_engine *e, int family, const uint8_t *buf,
 		e->st.malformed++;
 		return;
 	}
-	icmp_match(e, &m, from, s->raw, probe_now_ms());
+	icmp_match(e, &m, from, s->raw, mono_ms());
 }
 
 static void
@@ -722,7 +723,7 @@ icmp_finish(struct icmp_probe *p)
 
 	for (i = 0; i < p->sent; i++)
 		seq_release(p->eng, p, i);
-	r->elapsed_ms = probe_now_ms() - p->started_ms;
+	r->elapsed_ms = mono_ms() - p->started_ms;
 	icmp_stats_fill(p);
 	if (p->replied > 0)
 		probe_result_set(r, PROBE_OK, "%d/%d replies", p->replied,
@@ -757,7 +758,7 @@ icmp_probe_start(struct icmp_engine *e, const char *target,
 	p->p = *params;
 	p->cb = cb;
 	p->arg = arg;
-	p->started_ms = probe_now_ms();
+	p->started_ms = mono_ms();
 	probe_result_init(&p->res, target);
 	if (addrlen > sizeof(p->addr))
 		addrlen = sizeof(p->addr);

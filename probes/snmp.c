@@ -30,6 +30,7 @@
 #include <event2/event.h>
 #include <openssl/sha.h>
 
+#include "clock.h"
 #include "log.h"
 #include "loopwatch.h"
 #include "snmp.h"
@@ -529,7 +530,7 @@ req_send_pdu(struct snmp_req *r, netsnmp_pdu *pdu)
 		return -1;
 	}
 	a->eng->st.requests++;
-	r->deadline_ms = probe_now_ms() + a->timeout_ms * (a->retries + 1) +
+	r->deadline_ms = mono_ms() + a->timeout_ms * (a->retries + 1) +
 	    a->timeout_ms;
 	return 0;
 }
@@ -610,7 +611,7 @@ agent_start_discovery(struct snmp_agent *a)
 	ensure_probe_user();
 	r->agent = a;
 	r->kind = REQ_DISCOVER;
-	r->queued_ms = probe_now_ms();
+	r->queued_ms = mono_ms();
 	a->v3 = V3_DISCOVERING;
 	TAILQ_INSERT_TAIL(&a->sent, r, entry);
 	if (req_send(r) == -1)
@@ -710,7 +711,7 @@ agent_timer_cb_run(evutil_socket_t fd, short ev, void *arg)
 {
 	struct snmp_agent *a = arg;
 	struct snmp_req *r, *next;
-	double now = probe_now_ms();
+	double now = mono_ms();
 
 	(void)fd;
 	(void)ev;
@@ -979,7 +980,7 @@ engine_flush_cb_run(evutil_socket_t fd, short ev, void *arg)
 		if (a != NULL && r->cb != NULL) {
 			r->res.vb = r->vb;
 			r->res.nvb = r->nvb;
-			r->res.rtt_ms = probe_now_ms() - r->queued_ms;
+			r->res.rtt_ms = mono_ms() - r->queued_ms;
 			r->cb(&r->res, r->arg);
 		}
 		req_free(r);
@@ -1003,7 +1004,7 @@ req_new(struct snmp_agent *a, enum req_kind kind, snmp_cb cb, void *arg)
 	r->kind = kind;
 	r->cb = cb;
 	r->arg = arg;
-	r->queued_ms = probe_now_ms();
+	r->queued_ms = mono_ms();
 	return r;
 }
 

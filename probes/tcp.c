@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "loopwatch.h"
 #include "tcp.h"
@@ -64,7 +65,7 @@ tcp_end(struct tcp_probe *t, enum probe_outcome o, const char *detail)
 {
 	struct probe_result *r = &t->res;
 
-	r->elapsed_ms = probe_now_ms() - t->started_ms;
+	r->elapsed_ms = mono_ms() - t->started_ms;
 	if (t->connected_ms > 0)
 		probe_result_add(r, "connect_ms", "ms",
 		    t->connected_ms - t->started_ms);
@@ -81,7 +82,7 @@ tcp_end(struct tcp_probe *t, enum probe_outcome o, const char *detail)
 static void
 tcp_rearm(struct tcp_probe *t, short what)
 {
-	double left = t->p.timeout_ms - (probe_now_ms() - t->started_ms);
+	double left = t->p.timeout_ms - (mono_ms() - t->started_ms);
 	struct timeval tv;
 
 	if (left < 0)
@@ -99,7 +100,7 @@ tcp_after_connect(struct tcp_probe *t)
 {
 	char d[64];
 
-	t->connected_ms = probe_now_ms();
+	t->connected_ms = mono_ms();
 	if (t->p.send == NULL && t->p.expect == NULL) {
 		snprintf(d, sizeof(d), "connected");
 		tcp_end(t, PROBE_OK, d);
@@ -239,7 +240,7 @@ tcp_probe_start(struct event_base *base, const char *target,
 	t->p = *p;
 	t->cb = cb;
 	t->arg = arg;
-	t->started_ms = probe_now_ms();
+	t->started_ms = mono_ms();
 	probe_result_init(&t->res, target);
 	inet_ntop(sa->sa_family, a, host, sizeof(host));
 	snprintf(t->res.address, sizeof(t->res.address), "%s", host);

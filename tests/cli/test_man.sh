@@ -16,13 +16,13 @@ done
 # Words the parser compares the configuration with; a few are not
 # keywords (an alias, a macro example).
 missing=
-for w in $(grep -oh '"[a-z][a-z0-9-]*"' src/config*.c src/config*.inc | tr -d '"' | sort -u); do
+for w in $(grep -oh '"[a-z][a-z0-9-]*"' src/conf/config*.c | tr -d '"' | sort -u); do
 	case $w in datacenter|it|noc|r) continue ;; esac
 	grep -qw -- "$w" doc/man/nocwatch.conf.5 || missing="$missing $w"
 done
 [ -z "$missing" ]; expect_rc "every configuration keyword is in nocwatch.conf(5)" 0 $?
 [ -z "$missing" ] || echo "  missing:$missing"
-n=$(grep -oh '"[a-z][a-z0-9-]*"' src/config*.c src/config*.inc | sort -u | wc -l)
+n=$(grep -oh '"[a-z][a-z0-9-]*"' src/conf/config*.c | sort -u | wc -l)
 expect_range "  (keywords found in the parser)" 80 1000 "$n"
 
 missing=; n=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Service desk emulators for the lab: Hornbill, ServiceNow, PagerDuty and
 Alertmanager on one port, each under its own prefix, written from the
-vendors' published API references (see src/desk.c for the calls):
+vendors' published API references (see src/notify/desk.c for the calls):
 
   /hb/xmlmc/SERVICE/?method=M   Hornbill XMLMC, JSON form: header
         "Authorization: ESP-APIKEY KEY", body {"methodCall": {"@service",

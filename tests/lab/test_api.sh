@@ -93,6 +93,12 @@ out=$(hc "${R[@]}" "http://$A/api/v1/devices")
 expect_match "GET /api/v1/devices lists three" '"name": ?"depot-rtr"' "$out"
 expect_match "an unknown device is a JSON 404" '^404 application/json' \
     "$(hc "${R[@]}" "http://$A/api/v1/devices/nope")"
+expect_match "the route table: a known path asked with another method is a 405" \
+    '^405 application/json' "$(hc "${W[@]}" -X DELETE "http://$A/api/v1/state")"
+expect_match "  an unknown path a 404" '^404 application/json' \
+    "$(hc "${R[@]}" "http://$A/api/v1/nothing")"
+expect_match "  HEAD is GET" '^200 application/json' \
+    "$(hc "${R[@]}" -I "http://$A/api/v1/health" | head -1)"
 out=$(hc "${R[@]}" "http://$A/api/v1/health")
 v=$(printf '%s' "$out" | tail -n +2 | python3 -c 'import json,sys
 d = json.load(sys.stdin)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "incident.h"
+#include "model.h"
 #include "report.h"
 #include "store.h"
 #include "unit.h"

@@ -31,17 +31,17 @@ test_layouts(struct rrd_layout **ls, size_t *n)
 	struct rrd_layout l;
 	FILE *f;
 
-	CHECK(rrd_layouts_load("rrd", ls, n, err, sizeof(err)) == 0 && *n == 5,
+	CHECK(rrdstore_layouts_load("rrd", ls, n, err, sizeof(err)) == 0 && *n == 5,
 	    "the five layouts in rrd/ load");
-	CHECK(rrd_layout_find(*ls, *n, "icmp") != NULL &&
-	    rrd_layout_find(*ls, *n, "icmp")->step == 60 &&
-	    rrd_layout_find(*ls, *n, "generic")->step == 300,
+	CHECK(rrdstore_layout_find(*ls, *n, "icmp") != NULL &&
+	    rrdstore_layout_find(*ls, *n, "icmp")->step == 60 &&
+	    rrdstore_layout_find(*ls, *n, "generic")->step == 300,
 	    "1-minute ICMP layout, 5-minute generic layout");
 	snprintf(path, sizeof(path), "%s/bad.layout", dir);
 	f = fopen(path, "w");
 	fputs("step 60\nds x GAUGE 120 0 U\nds y SPEEDOMETER 120 0 U\n", f);
 	fclose(f);
-	CHECK(rrd_layout_load(path, &l, err, sizeof(err)) == -1 &&
+	CHECK(rrdstore_layout_load(path, &l, err, sizeof(err)) == -1 &&
 	    strstr(err, "bad.layout:3: unknown DS type 'SPEEDOMETER'") != NULL,
 	    "a bad layout line is named by file and line");
 }
@@ -51,14 +51,14 @@ test_names(void)
 {
 	char p[512];
 
-	rrd_path("/base", "../../etc", "passwd\n", p, sizeof(p));
+	rrdstore_path("/base", "../../etc", "passwd\n", p, sizeof(p));
 	CHECK(strcmp(p, "/base/_._.._etc/passwd_.rrd") == 0,
 	    "'..' cannot climb out");
 	CHECK(strchr(p + 6, '/') == strrchr(p, '/'), "no extra directory level");
 	CHECK(strchr(p, '\n') == NULL, "no newline in a file name");
-	rrd_path("/base", "/etc", "x", p, sizeof(p));
+	rrdstore_path("/base", "/etc", "x", p, sizeof(p));
 	CHECK(strcmp(p, "/base/_etc/x.rrd") == 0, "absolute name made relative");
-	rrd_path("/base", "", ".hidden", p, sizeof(p));
+	rrdstore_path("/base", "", ".hidden", p, sizeof(p));
 	CHECK(strcmp(p, "/base/_/_hidden.rrd") == 0, "empty and dot names");
 }
 
@@ -92,8 +92,8 @@ fetch_avg(const char *file, const char *ds, time_t start, time_t end)
 static void
 test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 {
-	const struct rrd_layout *icmp = rrd_layout_find(ls, n, "icmp");
-	const struct rrd_layout *ifl = rrd_layout_find(ls, n, "if");
+	const struct rrd_layout *icmp = rrdstore_layout_find(ls, n, "icmp");
+	const struct rrd_layout *ifl = rrdstore_layout_find(ls, n, "if");
 	struct rrdstore_stats st;
 	struct rrdstore *s;
 	char err[512], base[600], file[700], link[700];
@@ -132,7 +132,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 	CHECK(st.dropped_old == 1, "a sample not newer than the last is dropped");
 	CHECK(st.errors == 1 && st.backlog == 0, "the symlinked directory is refused");
 	CHECK(access("/tmp/icmp.rrd", F_OK) != 0, "nothing written through it");
-	rrd_path(base, "wan/library", "icmp", file, sizeof(file));
+	rrdstore_path(base, "wan/library", "icmp", file, sizeof(file));
 	info = rrd_info_r(file);
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "step") == 0 && i->value.u_cnt == 60)
@@ -150,7 +150,7 @@ test_store(const struct rrd_layout *ls, size_t n, const char *daemon)
 	CHECK(ok == 3 && rras == 7, "the file has the layout's step, DS and RRAs");
 	CHECK(fabs(fetch_avg(file, "rtt_median", t0 + 60, t0 + 3540) - 12) < 0.5,
 	    "median latency reads back");
-	rrd_path(base, "core-north", "if.ge-0_0_1", file, sizeof(file));
+	rrdstore_path(base, "core-north", "if.ge-0_0_1", file, sizeof(file));
 	CHECK(fabs(fetch_avg(file, "in", t0 + 120, t0 + 3480) - 2083.333) < 1,
 	    "octet counter reads back as bytes per second");
 	if (!daemon) {
@@ -176,14 +176,14 @@ file_last(const char *base, const char *dev, const char *metric)
 {
 	char file[700];
 
-	rrd_path(base, dev, metric, file, sizeof(file));
+	rrdstore_path(base, dev, metric, file, sizeof(file));
 	return rrd_last_r(file);
 }
 
 static void
 test_cache(const struct rrd_layout *ls, size_t n)
 {
-	const struct rrd_layout *icmp = rrd_layout_find(ls, n, "icmp");
+	const struct rrd_layout *icmp = rrdstore_layout_find(ls, n, "icmp");
 	struct rrdstore_stats st;
 	struct rrdstore *s;
 	char err[512], base[600];

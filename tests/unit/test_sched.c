@@ -5,6 +5,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "probe.h"
 #include "scheduler.h"
 #include "unit.h"
@@ -28,7 +29,7 @@ record(void *arg)
 	int i = (int)(long)arg;
 
 	if (nruns < 4096)
-		runs_at[nruns++] = probe_now_ms();
+		runs_at[nruns++] = mono_ms();
 	per_item[i]++;
 }
 
@@ -85,7 +86,7 @@ test_runs(struct event_base *base, struct sched *s)
 {
 	struct timeval tv = { 1, 50000 };
 	int i, bins[120] = { 0 }, max = 0, ok = 1;
-	double t0 = probe_now_ms();
+	double t0 = mono_ms();
 	char key[32];
 
 	for (i = 0; i < 200; i++) {
@@ -125,7 +126,7 @@ mark(void *arg)
 {
 	(void)arg;
 	now_ran++;
-	now_at = probe_now_ms();
+	now_at = mono_ms();
 }
 
 static void
@@ -144,7 +145,7 @@ test_now_and_lag(struct event_base *base, struct sched *s)
 	struct sched_item *b[20];
 	struct sched_stats st;
 	struct timeval tv = { 0, 300000 };
-	double t0 = probe_now_ms();
+	double t0 = mono_ms();
 	char key[16];
 	int i;
 

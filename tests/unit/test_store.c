@@ -14,7 +14,8 @@
 
 #include <sqlite3.h>
 
-#include "incident.h"
+#include "clock.h"
+#include "model.h"
 #include "log.h"
 #include "notify.h"
 #include "store.h"
@@ -198,7 +199,7 @@ main(void)
 	struct outbox_row rows[8];
 	struct maint_row *mr;
 	json_t *j, *one;
-	long long tl, now = now_wall_ms(), mid;
+	long long tl, now = wall_ms(), mid;
 	size_t n, i;
 	double b;
 
@@ -264,27 +265,27 @@ main(void)
 	tl = store_timeline(st, in2.id, now, "opened", "sw down");
 	store_outbox_add(st, in2.id, tl, "webhook:x", "opened", "k-2-1", "{}");
 	store_commit(st);
-	n = store_outbox_due(st, "webhook:x", (double)now_wall_ms(), rows, 8);
+	n = store_outbox_due(st, "webhook:x", (double)wall_ms(), rows, 8);
 	CHECK(n == 2 && strcmp(rows[0].idem_key, "k-1-1") == 0 &&
 	    strcmp(rows[1].idem_key, "k-2-1") == 0,
 	    "due: the oldest pending row of each incident only");
 	for (i = 0; i < n; i++)
 		free(rows[i].body);
 	/* The first fails and waits: nothing of that incident is due. */
-	CHECK(store_outbox_retry(st, rows[0].id, 1, (double)now_wall_ms() +
+	CHECK(store_outbox_retry(st, rows[0].id, 1, (double)wall_ms() +
 	    60000, "HTTP 503", 0) == 0, "retry recorded");
-	n = store_outbox_due(st, "webhook:x", (double)now_wall_ms(), rows, 8);
+	n = store_outbox_due(st, "webhook:x", (double)wall_ms(), rows, 8);
 	CHECK(n == 1 && strcmp(rows[0].idem_key, "k-2-1") == 0,
 	    "a waiting row holds back its incident's later events");
 	for (i = 0; i < n; i++)
 		free(rows[i].body);
-	n = store_outbox_due(st, "webhook:x", (double)now_wall_ms() + 61000,
+	n = store_outbox_due(st, "webhook:x", (double)wall_ms() + 61000,
 	    rows, 8);
 	CHECK(n == 2 && rows[0].attempts == 1, "due again after its backoff");
 	store_outbox_sent(st, rows[0].id, now);
 	for (i = 0; i < n; i++)
 		free(rows[i].body);
-	n = store_outbox_due(st, "webhook:x", (double)now_wall_ms() + 61000,
+	n = store_outbox_due(st, "webhook:x", (double)wall_ms() + 61000,
 	    rows, 8);
 	CHECK(n == 2 && strcmp(rows[0].idem_key, "k-1-2") == 0,
 	    "sent: the next event of the incident is due");

@@ -1,0 +1,17 @@
+/*
+ * The clocks, in one place: the monotonic clock for every interval, timer
+ * and deadline (it never jumps), the wall clock only for what is recorded
+ * or shown (timestamps in the store, the API, the journal).
+ */
+#ifndef NOCWATCH_CLOCK_H
+#define NOCWATCH_CLOCK_H
+
+#include <time.h>
+
+double		 mono_ms(void);		/* CLOCK_MONOTONIC, milliseconds */
+double		 mono_s(void);		/* CLOCK_MONOTONIC, seconds */
+long long	 wall_ms(void);		/* CLOCK_REALTIME, ms since the epoch */
+/* *ts = now on CLK plus ms: a deadline for pthread_cond_timedwait(). */
+void		 deadline_in(clockid_t clk, long ms, struct timespec *ts);
+
+#endif

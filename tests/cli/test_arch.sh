@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The modules' layering (issue 15): tools/arch.py finds which module's code
+# includes which module's headers and fails on any use of a module above
+# (doc/architecture.md's order), a module's internal header included from
+# another, or a file outside any module.  It must pass on the tree, and
+# must fail on a copy with such a dependency put in (so it can fail).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+out=$(tools/arch.py --graph 2>&1); rc=$?
+expect_rc "the modules use only the modules below them" 0 $rc
+[ $rc -eq 0 ] || echo "$out" | sed 's/^/  /'
+expect_match "  the graph names the one known knot (engine and daemon)" \
+    'incident +-> daemon .*known: issue 15' "$out"
+n=$(echo "$out" | grep -c -- '->')
+expect_range "  (module dependencies found)" 20 200 "$n"
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+copy() { rm -rf "$T/t"; mkdir -p "$T/t"; cp -r src probes include tools "$T/t"/; }
+
+copy
+sed -i '0,/^#include "log.h"/s//#include "log.h"\n#include "daemon.h"/' "$T/t/src/lib/xmalloc.c"
+out=$("$T/t/tools/arch.py" 2>&1); rc=$?
+expect_rc "a library file that includes the daemon's header fails" 1 $rc
+expect_match "  saying which module uses which, and where" \
+    'arch: lib uses daemon above it \(src/lib/xmalloc.c:[0-9]+' "$out"
+
+copy
+sed -i '0,/^#include "log.h"/s//#include "log.h"\n#include "store_int.h"/' "$T/t/src/notify/notify.c"
+out=$("$T/t/tools/arch.py" 2>&1); rc=$?
+expect_rc "another module's internal header fails" 1 $rc
+expect_match "  named" "src/notify/notify.c:[0-9]+: includes store_int.h" "$out"
+
+copy
+echo 'int loose;' >"$T/t/src/loose.c"
+out=$("$T/t/tools/arch.py" 2>&1); rc=$?
+expect_rc "a source file outside any module fails" 1 $rc
+expect_match "  named" 'src/loose.c: outside any module' "$out"

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""The modules' layering (doc/architecture.md): which module's code
+includes which module's headers.  A module is a folder of src/ (and probes/);
+a public header in include/ belongs to the module holding the .c of its
+name (or to the one named in OWNERS); a header beside the code (x_int.h)
+belongs to that folder and no other may include it.
+
+Each module may use only the modules below it in LAYERS.  The one known
+exception (the incident engine and the daemon still call each other until
+the engine is pure, issue 15) is listed in KNOWN and printed; any other
+upward or cross dependency, or any cycle beyond KNOWN, fails.
+
+usage: tools/arch.py [--graph]    (exit 1 with the violations)
+"""
+import os
+import re
+import sys
+
+LAYERS = ["lib", "snmp", "probes", "conf", "model", "store", "rrd", "notify",
+          "incident", "daemon", "cli"]
+OWNERS = {"paths.h": "lib", "commands.h": "cli", "daemon.h": "daemon"}
+KNOWN = {("incident", "daemon")}     # incident -> daemon: issue 15's knot
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def module_of(path):
+    parts = path.split("/")
+    if parts[0] == "probes":
+        return "probes"
+    if parts[0] == "src" and len(parts) == 3:
+        return parts[1]
+    return None
+
+
+def main():
+    os.chdir(ROOT)
+    sources = []
+    for top in ("src", "probes"):
+        for d, _, files in os.walk(top):
+            sources += [os.path.join(d, f) for f in files if f.endswith((".c", ".h"))]
+    owner = dict(OWNERS)
+    bad = []
+    for s in sources:
+        m = module_of(s)
+        if m is None:
+            bad.append("%s: outside any module (src/MODULE/ or probes/)" % s)
+            continue
+        if m not in LAYERS:
+            bad.append("%s: module %s is not in the layers" % (s, m))
+        base = os.path.basename(s)
+        if s.endswith(".c"):
+            owner.setdefault(base[:-2] + ".h", m)
+    for h in os.listdir("include"):
+        if h not in owner:
+            bad.append("include/%s: no module holds %s.c; name its owner" % (h, h[:-2]))
+    deps = {}
+    # The public headers count as their owner's code: what they include
+    # every user of theirs includes.
+    for s in sources + [os.path.join("include", h) for h in sorted(os.listdir("include"))]:
+        m = module_of(s) if not s.startswith("include/") else owner.get(os.path.basename(s))
+        if m is None:
+            continue
+        for line, h in ((i + 1, x) for i, l in enumerate(open(s, encoding="utf-8"))
+                        for x in re.findall(r'^#include "([^"]+)"', l)):
+            local = os.path.join(os.path.dirname(s), h)
+            if os.path.exists(local) and not os.path.exists(os.path.join("include", h)):
+                continue        # the module's own internal header
+            if h.endswith("_int.h"):
+                bad.append("%s:%d: includes %s, another module's internal header" % (s, line, h))
+                continue
+            o = owner.get(h)
+            if o is None or o == m:
+                continue
+            deps.setdefault((m, o), []).append("%s:%d" % (s, line))
+    rank = {m: i for i, m in enumerate(LAYERS)}
+    for (a, b), where in sorted(deps.items()):
+        if a in rank and b in rank and rank[b] > rank[a] and (a, b) not in KNOWN:
+            bad.append("%s uses %s above it (%s)" % (a, b, ", ".join(where[:3])))
+    if "--graph" in sys.argv:
+        for (a, b), where in sorted(deps.items(), key=lambda x: (rank.get(x[0][0], 99), x[0][1])):
+            print("%-9s -> %-9s %3d include(s)%s" % (a, b, len(where),
+                  "   (known: issue 15)" if (a, b) in KNOWN else ""))
+    for k in sorted(KNOWN):
+        if k not in deps:
+            bad.append("%s -> %s is listed as known but no longer exists: take it off KNOWN" % k)
+    for b in bad:
+        print("arch: " + b)
+    return 1 if bad else 0
+
+
+sys.exit(main())
