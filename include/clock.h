@@ -11,7 +11,16 @@
 double		 mono_ms(void);		/* CLOCK_MONOTONIC, milliseconds */
 double		 mono_s(void);		/* CLOCK_MONOTONIC, seconds */
 long long	 wall_ms(void);		/* CLOCK_REALTIME, ms since the epoch */
-/* *ts = now on CLK plus ms: a deadline for pthread_cond_timedwait(). */
+/*
+ * A simulation's clock: from clock_virtual() on, mono_ms(), mono_s() and
+ * wall_ms() return virtual time, moved only by clock_advance() (the
+ * incident engine's replays, tests/unit/test_replay.c).  Never in the
+ * daemon or the command.
+ */
+void		 clock_virtual(double mono_ms, long long wall_ms);
+void		 clock_advance(double ms);
+/* *ts = now on CLK plus ms: a deadline for pthread_cond_timedwait(); on
+ * the real clock always (threads wait in real time). */
 void		 deadline_in(clockid_t clk, long ms, struct timespec *ts);
 
 #endif

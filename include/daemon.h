@@ -33,6 +33,8 @@ struct privdrop;
 
 /* Runs an ICMP check's loss and latency are judged over (link-degraded). */
 #define CHECK_DEGRADE_WINDOW	8
+/* Results a check's flapping is judged over (within a time window). */
+#define CHECK_FLAP_HISTORY	21
 
 /* Soft/hard state of a check, for the incident engine. */
 struct check_state {
@@ -45,6 +47,7 @@ struct check_state {
 	double			 recovered_ms;	/* monotonic: hard fail -> ok */
 	double			 ok_begun_ms;	/* monotonic: last success began */
 	uint32_t		 hist;		/* recent results, 1 = failed */
+	double			 hist_at[CHECK_FLAP_HISTORY];	/* theirs */
 	int			 nhist, flapping;
 	/* icmp: loss and latency judged over the last runs, with
 	 * hysteresis (link-degraded) */
@@ -133,14 +136,23 @@ int	daemon_start(struct daemon *, struct config *conf, char *err,
 int	daemon_reload(struct daemon *);
 /* Stop checks, flush RRD data, free. */
 void	daemon_stop(struct daemon *);
+/*
+ * d->devs from d->conf, each check scheduled on d->sched to call
+ * run(check_rt): check_run in the daemon, a simulation's own in the
+ * engine's replays.  And their end.
+ */
+void	daemon_devices_build(struct daemon *, void (*run)(void *));
+void	daemon_devices_free(struct device_rt *, size_t);
 /* Re-check a device now, and every device below it. */
 void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);
 struct device_rt *daemon_device_by_address(struct daemon *, const char *);
 /* Status as JSON (caller frees the string). */
 char	*daemon_status_json(struct daemon *);
 
-/* checks.c: start one run of a check (called by the scheduler). */
+/* checks.c: start one run of a check (called by the scheduler); its end,
+ * as its probe reports it (a simulation's probes report the same way). */
 void	check_run(void *check_rt);
+void	check_probe_done(const struct probe_result *, void *check_rt);
 void	check_cancel(struct check_rt *);
 
 /* control.c: the local control socket ("status" returns JSON). */

@@ -32,6 +32,9 @@ struct incident_engine *incident_engine_new(struct daemon *, char *err,
 void		 incident_engine_free(struct incident_engine *);
 /* The configuration changed (d->devs rebuilt): rebuild the topology. */
 void		 incident_engine_reload(struct incident_engine *);
+/* One evaluation now, as the engine's timer makes every half second: for
+ * a simulation that moves a virtual clock and never runs the loop. */
+void		 incident_evaluate(struct incident_engine *);
 
 /* Hooks from the checks and the trap receiver. */
 void		 incident_check_result(struct check_rt *);

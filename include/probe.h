@@ -63,6 +63,4 @@ void		 probe_result_add(struct probe_result *, const char *name,
 const struct probe_value *probe_result_get(const struct probe_result *,
 		    const char *name);
 
-/* Monotonic milliseconds, for scheduling and measuring. */
-
 #endif

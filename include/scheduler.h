@@ -41,6 +41,9 @@ void		 sched_remove(struct sched_item *);
 /* Milliseconds (monotonic) until the item's next run. */
 double		 sched_next_in(const struct sched_item *);
 void		 sched_stats(const struct sched *, struct sched_stats *);
+/* Run the item now as its timer would (then at its next slot): for a
+ * simulation that moves a virtual clock and never runs the loop. */
+void		 sched_fire(struct sched_item *);
 /* The phase of key in an interval, in [0, interval_ms). */
 double		 sched_phase(const char *key, double interval_ms);
 

@@ -88,7 +88,7 @@ val(const struct probe_result *r, const char *name)
 }
 
 void
-chk_probe_done(const struct probe_result *r, void *arg)
+check_probe_done(const struct probe_result *r, void *arg)
 {
 	struct check_rt *c = arg;
 	double v[4];
@@ -161,7 +161,7 @@ resolved(const struct sockaddr *sa, socklen_t len, const char *why, void *arg)
 	if (k->type == CHECK_ICMP) {
 		ip = icmp_params(k);
 		c->running = icmp_probe_start(d->icmp, c->dev->conf->name,
-		    (struct sockaddr *)&ss, len, &ip, chk_probe_done, c);
+		    (struct sockaddr *)&ss, len, &ip, check_probe_done, c);
 		return;
 	}
 	port = atoi(k->target);
@@ -171,7 +171,7 @@ resolved(const struct sockaddr *sa, socklen_t len, const char *why, void *arg)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
 	tp.expect = k->expect;
 	c->running = tcp_probe_start(d->base, c->dev->conf->name,
-	    (struct sockaddr *)&ss, len, &tp, chk_probe_done, c);
+	    (struct sockaddr *)&ss, len, &tp, check_probe_done, c);
 }
 
 
@@ -208,11 +208,11 @@ check_run(void *arg)
 		break;
 	case CHECK_HTTP:
 		c->running = http_probe_start(d->http, k->target, &hp,
-		    chk_probe_done, c);
+		    check_probe_done, c);
 		break;
 	case CHECK_DNS:
 		c->running = dns_probe_start(d->base, k->target, &dp,
-		    chk_probe_done, c);
+		    check_probe_done, c);
 		break;
 	case CHECK_SNMP_STATUS:
 	case CHECK_SNMP_METRICS:

@@ -16,7 +16,6 @@ struct probe_result;
 
 void	 chk_done(struct check_rt *, enum probe_outcome, const char *,
 	    double);
-void	 chk_probe_done(const struct probe_result *, void *);
 void	 chk_record(struct check_rt *, const char *, const char *,
 	    const double *);
 void	 chk_mpoll_free(struct mpoll *);

@@ -523,7 +523,7 @@ chk_pcap_start(struct check_rt *c)
 	    k->timeout_ms };
 	char err[512];
 
-	c->running = capture_start(c->dev->d->base, &p, chk_probe_done, c, err,
+	c->running = capture_start(c->dev->d->base, &p, check_probe_done, c, err,
 	    sizeof(err));
 	if (c->running == NULL)
 		chk_done(c, PROBE_ERROR, err, 0);

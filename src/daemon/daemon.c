@@ -74,7 +74,7 @@ device_snmp_budget(const struct device_conf *dv, struct snmp_agent_params *ap)
 
 static void
 device_open(struct daemon *d, struct device_rt *dev,
-    const struct device_conf *dv)
+    const struct device_conf *dv, sched_fn run)
 {
 	struct snmp_agent_params ap = { .host = dv->address, .port =
 	    dv->snmp_port, .creds = &dv->snmp };
@@ -86,8 +86,8 @@ device_open(struct daemon *d, struct device_rt *dev,
 	dev->d = d;
 	dev->conf = dv;
 	dev->obs.ap_up = dev->obs.ap_down = dev->obs.minutes_left = NAN;
-	if (dv->has_snmp && (dev->agent = snmp_agent_open(d->snmp, &ap, err,
-	    sizeof(err))) == NULL)
+	if (dv->has_snmp && d->snmp != NULL && (dev->agent =
+	    snmp_agent_open(d->snmp, &ap, err, sizeof(err))) == NULL)
 		log_warnx("%s: %s", dv->name, err);
 	dev->nchecks = dv->nchecks;
 	dev->checks = xcalloc(dv->nchecks + 1, sizeof(*dev->checks));
@@ -100,7 +100,7 @@ device_open(struct daemon *d, struct device_rt *dev,
 		c->outcome = PROBE_OK;
 		check_key(dv, c->conf, i, c->key, sizeof(c->key));
 		c->item = sched_add(d->sched, c->key, c->conf->interval_ms,
-		    check_run, c);
+		    run, c);
 	}
 }
 
@@ -250,23 +250,23 @@ devices_link(struct daemon *d)
 	free(by_name);
 }
 
-static void
-devices_build(struct daemon *d)
+void
+daemon_devices_build(struct daemon *d, sched_fn run)
 {
 	size_t i;
 
 	d->ndevs = d->conf->ndevices;
 	d->devs = xcalloc(d->ndevs + 1, sizeof(*d->devs));
 	for (i = 0; i < d->ndevs; i++) {
-		device_open(d, &d->devs[i], &d->conf->devices[i]);
+		device_open(d, &d->devs[i], &d->conf->devices[i], run);
 		d->devs[i].recheck_ev = evtimer_new(d->base, trap_recheck,
 		    &d->devs[i]);
 	}
 	devices_link(d);
 }
 
-static void
-devices_free(struct device_rt *devs, size_t n)
+void
+daemon_devices_free(struct device_rt *devs, size_t n)
 {
 	size_t i;
 
@@ -379,7 +379,7 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 		return -1;
 	rrdstore_set_cache(d->rrd, conf->rrd_write_delay / 1000,
 	    conf->rrd_cache_max);
-	devices_build(d);
+	daemon_devices_build(d, check_run);
 	if ((d->inc = incident_engine_new(d, err, errlen)) == NULL)
 		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
@@ -404,10 +404,10 @@ daemon_reload(struct daemon *d)
 	}
 	old = d->conf;
 	d->conf = nc;
-	devices_build(d);
+	daemon_devices_build(d, check_run);
 	carry_over(d->devs, d->ndevs, odevs, on);
 	incident_engine_reload(d->inc);
-	devices_free(odevs, on);
+	daemon_devices_free(odevs, on);
 	/* What the cache holds goes out now (without waiting), and the
 	 * new delay and bound apply from here. */
 	rrdstore_set_cache(d->rrd, nc->rrd_write_delay / 1000,
@@ -428,7 +428,7 @@ daemon_stop(struct daemon *d)
 	d->httpd = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
-	devices_free(d->devs, d->ndevs);
+	daemon_devices_free(d->devs, d->ndevs);
 	sched_free(d->sched);
 	rrdstore_free(d->rrd, 10000);	/* flushes what is queued */
 	http_engine_free(d->http);

@@ -193,6 +193,13 @@ sched_run_now(struct sched_item *it)
 }
 
 void
+sched_fire(struct sched_item *it)
+{
+	evtimer_del(it->ev);
+	item_fire_run(-1, 0, it);
+}
+
+void
 sched_remove(struct sched_item *it)
 {
 	if (it == NULL)

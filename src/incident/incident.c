@@ -246,6 +246,8 @@ ie_topo_build(struct incident_engine *e)
 				memcpy(l->at, old[j].at, sizeof(l->at));
 				memcpy(l->how, old[j].how, sizeof(l->how));
 				memcpy(l->hist, old[j].hist, sizeof(l->hist));
+				memcpy(l->hist_at, old[j].hist_at,
+				    sizeof(l->hist_at));
 				memcpy(l->nhist, old[j].nhist, sizeof(l->nhist));
 				memcpy(l->flap, old[j].flap, sizeof(l->flap));
 				l->flapping = old[j].flapping;
@@ -287,22 +289,36 @@ ie_flap_changes(uint32_t h, int n)
 	return changes;
 }
 
+/*
+ * A new result in a flap history (newest in bit 0, with its time): it
+ * flaps when the state changes among the last FLAP_HISTORY results reach
+ * the high mark, until they fall under the low mark.  Only results of the
+ * last FLAP_WINDOW_MS count: a check polled every 5 minutes has its last
+ * 21 results spread over 105 minutes, and four clean outages in an hour
+ * are four outages, not a flap that keeps the last one open.
+ */
 static int
-flap_update(uint32_t *hist, int *nhist, int *flapping, int bit, double high,
-    double low)
+flap_update(uint32_t *hist, double *at, int *nhist, int *flapping, int bit,
+    double high, double low)
 {
 	uint32_t h = (*hist << 1) | (bit ? 1u : 0u);
-	int n = *nhist < FLAP_HISTORY ? *nhist + 1 : FLAP_HISTORY, changes = 0;
-	double pct;
+	int n = *nhist < FLAP_HISTORY ? *nhist + 1 : FLAP_HISTORY, changes = 0,
+	    recent;
+	double pct, now = mono_ms();
 
 	h &= (1u << FLAP_HISTORY) - 1;
 	*hist = h;
 	*nhist = n;
+	memmove(at + 1, at, (FLAP_HISTORY - 1) * sizeof(*at));
+	at[0] = now;
+	for (recent = 0; recent < n && now - at[recent] <= FLAP_WINDOW_MS;
+	    recent++)
+		;
 	/* Over the whole window even while it fills: two changes among
 	 * the first few results are a fault and its repair, not a flap. */
 	if (n < 3)
 		return *flapping;
-	changes = ie_flap_changes(h, n);
+	changes = ie_flap_changes(h, recent);
 	pct = 100.0 * changes / (FLAP_HISTORY - 1);
 	if (!*flapping && pct >= high)
 		*flapping = 1;
@@ -517,7 +533,7 @@ incident_check_result(struct check_rt *c)
 			ups_status(c);
 		fail = 0;
 	}
-	flap_update(&s->hist, &s->nhist, &s->flapping, fail,
+	flap_update(&s->hist, s->hist_at, &s->nhist, &s->flapping, fail,
 	    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
 	if (!fail) {
 		if (s->hard) {
@@ -635,9 +651,9 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			snprintf(l->how[end], sizeof(l->how[end]), "%s", how);
 			/* Per end: the two ends disagreeing for a while
 			 * (one still reporting an old state) is not a flap. */
-			flap_update(&l->hist[end], &l->nhist[end],
-			    &l->flap[end], st == 2, e->d->conf->inc.flap_high,
-			    e->d->conf->inc.flap_low);
+			flap_update(&l->hist[end], l->hist_at[end],
+			    &l->nhist[end], &l->flap[end], st == 2,
+			    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
 			l->flapping = l->flap[0] || l->flap[1];
 		}
 }

@@ -1640,6 +1640,37 @@ flapping_now(struct incident_engine *e, const struct incident *in)
 	return 0;
 }
 
+/*
+ * Has a different situation taken over what this incident covers?  A
+ * lossy path whose site is then cut off, a switch down when its whole
+ * site goes dark: the loss can no longer be measured, the switch no longer
+ * told apart — its problem is gone because another, with its own incident
+ * (an outage of the site or of a device above), covers the same devices.
+ * This one's episode then ends when its problem went, rather than lasting
+ * (and counting) through the other's outage; if it is still there once
+ * the outage is over, it comes back within the reopen window as a new
+ * episode.
+ */
+static int
+superseded(struct incident_engine *e, const struct incident *in)
+{
+	const struct incident *o;
+	size_t i;
+
+	if (in->sit == SIT_SITE_DOWN)
+		return 0;
+	for (o = e->incs; o != NULL; o = o->next) {
+		if (o == in || o->state == INC_RESOLVED || strcmp(o->key,
+		    in->key) == 0 || (o->sit != SIT_SITE_DOWN &&
+		    o->sit != SIT_DEVICE_DOWN) || o->recovered_at != 0)
+			continue;
+		for (i = 0; i < in->devices.n; i++)
+			if (strset_has(&o->devices, in->devices.v[i]))
+				return 1;
+	}
+	return 0;
+}
+
 static void
 recover(struct incident_engine *e, struct incident *in, double now)
 {
@@ -1657,7 +1688,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 		    "flapping", NULL, NULL) == -1)
 			return;
 	}
-	if (!all_up(e, in) || in->flapping) {
+	if ((!all_up(e, in) && !superseded(e, in)) || in->flapping) {
 		if (in->recovered_at != 0) {
 			inc_save(in, &saved);
 			in->recovered_at = 0;
@@ -1904,6 +1935,12 @@ incident_restarted(struct device_rt *dev, const char *how)
 		    NULL) == 0)
 			log_info("incident %lld: %s", in->id, detail);
 	}
+}
+
+void
+incident_evaluate(struct incident_engine *e)
+{
+	evaluate(e);
 }
 
 static void

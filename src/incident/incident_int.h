@@ -7,6 +7,7 @@
 #ifndef NOCWATCH_INCIDENT_INT_H
 #define NOCWATCH_INCIDENT_INT_H
 
+#include "daemon.h"
 #include "incident.h"
 
 struct device_rt;
@@ -15,7 +16,8 @@ struct event;
 #define EVAL_MS			500
 #define MAINT_RELOAD_MS		5000
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
-#define FLAP_HISTORY		21
+#define FLAP_HISTORY		CHECK_FLAP_HISTORY
+#define FLAP_WINDOW_MS		(15 * 60 * 1000.0)	/* changes older: none */
 #define MAX_EVIDENCE		24
 #define WIFI_CONFIRM_MS		120000	/* APs lost: wait for the site's word */
 #define CAUSE_REFINE_MS		120000	/* device-down may yet become a cause */
@@ -60,6 +62,7 @@ struct tlink {
 	long long	 at[2];
 	char		 how[2][96];
 	uint32_t	 hist[2];	/* each end's own recent states */
+	double		 hist_at[2][FLAP_HISTORY];	/* when */
 	int		 nhist[2], flap[2];
 	int		 flapping;	/* either end flapping */
 };

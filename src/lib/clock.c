@@ -5,11 +5,34 @@
 
 #include "clock.h"
 
+static struct {
+	int		 on;
+	double		 mono;		/* ms */
+	double		 wall;		/* ms since the epoch */
+} virt;
+
+void
+clock_virtual(double mono, long long wall)
+{
+	virt.on = 1;
+	virt.mono = mono;
+	virt.wall = (double)wall;
+}
+
+void
+clock_advance(double ms)
+{
+	virt.mono += ms;
+	virt.wall += ms;
+}
+
 double
 mono_ms(void)
 {
 	struct timespec ts;
 
+	if (virt.on)
+		return virt.mono;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
@@ -19,6 +42,8 @@ mono_s(void)
 {
 	struct timespec ts;
 
+	if (virt.on)
+		return virt.mono / 1e3;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
@@ -28,6 +53,8 @@ wall_ms(void)
 {
 	struct timespec ts;
 
+	if (virt.on)
+		return (long long)virt.wall;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -1,0 +1,638 @@
+/*
+ * The incident engine replayed in virtual time (tests/unit/replay.c): the
+ * fault sequences of issue 14 — a cut and its repair followed minutes
+ * later by loss on the same site's path, a cut returning within the
+ * reopen window, a dual-fibre site losing one fibre then the other, a
+ * device failing after its site's outage — each checked for the incidents
+ * it makes (how many, priority, cause, situation, title), their episodes
+ * and outage times against the injected faults, and the availability
+ * report.  Then many random sequences at two sites, each judged against
+ * an independent model of what must come of it.  All in virtual time:
+ * hours of faults in well under a second each.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "replay.h"
+#include "unit.h"
+
+/* Detection and recovery are observed, not instantaneous: a fault is seen
+ * at the next run of a check (10 s interval) and confirmed by its retries
+ * (three 1 s timeouts); a repair at the next run.  An episode's measured
+ * outage is within this of the injected one. */
+#define SLACK_S		14.0
+
+static char dir[] = "/tmp/nocwatch-replay.XXXXXX";
+
+static const char *
+s_(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+static int
+has_site(json_t *inc, const char *site)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(inc, "sites"), i, v)
+		if (strcmp(json_string_value(v), site) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+timeline_has(json_t *inc, const char *event)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(inc, "timeline"), i, v)
+		if (strcmp(s_(v, "event"), event) == 0)
+			return 1;
+	return 0;
+}
+
+static double
+ep_dur(json_t *inc, size_t k)
+{
+	json_t *d = json_object_get(json_array_get(json_object_get(inc,
+	    "episodes"), k), "duration_s");
+
+	return json_is_number(d) ? json_number_value(d) : -1;
+}
+
+static size_t
+neps(json_t *inc)
+{
+	return json_array_size(json_object_get(inc, "episodes"));
+}
+
+static double
+site_outage(json_t *rep, const char *site)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "sites"), i, v)
+		if (strcmp(s_(v, "site"), site) == 0)
+			return json_number_value(json_object_get(v, "outage_s"));
+	return 0;
+}
+
+static struct replay *
+fresh(int reopen_s)
+{
+	char db[600];
+	struct replay *r;
+
+	snprintf(db, sizeof(db), "%s/replay.db", dir);
+	unlink(db);
+	strcat(db, "-wal");
+	unlink(db);
+	db[strlen(db) - 4] = '\0';
+	strcat(db, "-shm");
+	unlink(db);
+	r = replay_new(dir, reopen_s);
+	if (r == NULL) {
+		printf("FAIL the replay estate starts\n");
+		exit(1);
+	}
+	return r;
+}
+
+/* Issue 14's first sequence: the fibre cut and repaired, nine minutes
+ * later 30% loss on the path for ten minutes. */
+static void
+cut_then_loss(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *p1 = NULL, *p4 = NULL, *v, *rep;
+	size_t i;
+	char name[200];
+	int open_mid = 0;
+
+	replay_until(r, 60);
+	replay_link(r, "lib-fibre", 1);
+	replay_until(r, 120);
+	replay_link(r, "lib-fibre", 0);
+	replay_until(r, 660);
+	replay_loss(r, "library", 30);
+	replay_until(r, 1200);
+	all = replay_incidents(r);
+	json_array_foreach(all, i, v)
+		if (strcmp(s_(v, "cause"), "link-degraded") == 0 &&
+		    strcmp(s_(v, "state"), "resolved") != 0)
+			open_mid = 1;
+	json_decref(all);
+	replay_until(r, 1260);
+	replay_loss(r, "library", 0);
+	replay_until(r, 1500);
+	all = replay_incidents(r);
+	json_array_foreach(all, i, v) {
+		if (strcmp(s_(v, "situation"), "site-down") == 0)
+			p1 = v;
+		if (strcmp(s_(v, "situation"), "link-degraded") == 0)
+			p4 = v;
+	}
+	CHECK(json_array_size(all) == 2, "cut, repair, loss 9 min later: "
+	    "two incidents");
+	CHECK(p1 && strcmp(s_(p1, "priority"), "P1") == 0 &&
+	    strcmp(s_(p1, "cause"), "fibre-cut") == 0 && has_site(p1,
+	    "library"), "  the cut: P1 fibre-cut at library");
+	CHECK(p1 && neps(p1) == 1 && fabs(ep_dur(p1, 0) - 60) <= SLACK_S,
+	    "  one episode, its outage the cut's 60 s");
+	CHECK(p1 && !timeline_has(p1, "reopened"),
+	    "  never reopened by the loss");
+	CHECK(p4 && strcmp(s_(p4, "priority"), "P4") == 0 &&
+	    strcmp(s_(p4, "cause"), "link-degraded") == 0 && has_site(p4,
+	    "library") && strstr(s_(p4, "title"), "cut off") == NULL,
+	    "  the loss: its own P4 link-degraded, not titled a cut");
+	CHECK(open_mid, "  still open 9 minutes into the 10 minutes of loss");
+	snprintf(name, sizeof(name), "  resolved once the loss ended, its "
+	    "duration the loss's 600 s (%.0f)", p4 ? ep_dur(p4, 0) : -1);
+	CHECK(p4 && strcmp(s_(p4, "state"), "resolved") == 0 &&
+	    fabs(ep_dur(p4, 0) - 600) <= 120, name);
+	rep = replay_report(r, 0, 1500);
+	snprintf(name, sizeof(name), "  the report: library cut off 60 s "
+	    "in 25 minutes, the loss not counted (%.1f)", site_outage(rep,
+	    "library"));
+	CHECK(fabs(site_outage(rep, "library") - 60) <= SLACK_S, name);
+	json_decref(rep);
+	json_decref(all);
+	replay_free(r);
+}
+
+/* The same fibre cut twice within the reopen window: one incident, two
+ * episodes each its own length. */
+static void
+reopened(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *v, *rep;
+	char name[200];
+
+	replay_until(r, 60);
+	replay_link(r, "lib-fibre", 1);
+	replay_until(r, 90);
+	replay_link(r, "lib-fibre", 0);
+	replay_until(r, 200);
+	replay_link(r, "lib-fibre", 1);
+	replay_until(r, 250);
+	replay_link(r, "lib-fibre", 0);
+	replay_until(r, 400);
+	all = replay_incidents(r);
+	v = json_array_get(all, 0);
+	CHECK(json_array_size(all) == 1 && timeline_has(v, "reopened"),
+	    "a cut again within the reopen window reopens the incident");
+	snprintf(name, sizeof(name), "  two episodes of 30 s and 50 s "
+	    "(%.0f, %.0f), not 190 s from the first cut", ep_dur(v, 0),
+	    ep_dur(v, 1));
+	CHECK(neps(v) == 2 && fabs(ep_dur(v, 0) - 30) <= SLACK_S &&
+	    fabs(ep_dur(v, 1) - 50) <= SLACK_S, name);
+	CHECK(strcmp(s_(v, "state"), "resolved") == 0 && fabs(json_number_value(
+	    json_object_get(v, "duration_s")) - 80) <= 2 * SLACK_S,
+	    "  its duration the two episodes' sum");
+	rep = replay_report(r, 0, 400);
+	CHECK(fabs(site_outage(rep, "library") - 80) <= 2 * SLACK_S,
+	    "  the report counts the two cuts, not the stretch between");
+	json_decref(rep);
+	json_decref(all);
+	replay_free(r);
+}
+
+/* Dual fibre: one lost is P3 redundancy, the second the same incident as
+ * a P1 outage; a device failing after a site's outage is its own
+ * incident, the outage's never reopened as it. */
+static void
+escalation_and_other_situation(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *v;
+	size_t i;
+	int n_site = 0, n_dev = 0, ok_prio = 0, ok_dev = 0;
+
+	replay_until(r, 60);
+	replay_link(r, "dep-fibre-1", 1);
+	replay_until(r, 100);
+	all = replay_incidents(r);
+	v = json_array_get(all, 0);
+	CHECK(json_array_size(all) == 1 && strcmp(s_(v, "priority"), "P3")
+	    == 0 && strcmp(s_(v, "situation"), "redundancy-degraded") == 0,
+	    "one fibre of two: P3 redundancy-degraded");
+	json_decref(all);
+	replay_link(r, "dep-fibre-2", 1);
+	replay_until(r, 160);
+	replay_link(r, "dep-fibre-1", 0);
+	replay_link(r, "dep-fibre-2", 0);
+	replay_until(r, 260);
+	replay_device(r, "dep-sw", 1);
+	replay_until(r, 320);
+	replay_device(r, "dep-sw", 0);
+	replay_until(r, 500);
+	all = replay_incidents(r);
+	json_array_foreach(all, i, v) {
+		if (strcmp(s_(v, "situation"), "site-down") == 0) {
+			n_site++;
+			ok_prio = strcmp(s_(v, "priority"), "P1") == 0 &&
+			    strcmp(s_(v, "cause"), "fibre-cut") == 0 &&
+			    !timeline_has(v, "reopened");
+		}
+		if (strcmp(s_(v, "situation"), "device-down") == 0) {
+			n_dev++;
+			ok_dev = strstr(s_(v, "title"), "dep-sw") != NULL &&
+			    strstr(s_(v, "title"), "cut off") == NULL &&
+			    fabs(ep_dur(v, 0) - 60) <= SLACK_S;
+		}
+	}
+	CHECK(json_array_size(all) == 2 && n_site == 1 && n_dev == 1,
+	    "  the second fibre: the same incident (no second one); then "
+	    "the switch: one of its own");
+	CHECK(ok_prio, "  raised to P1 fibre-cut, never reopened");
+	CHECK(ok_dev, "  the switch's incident names it, not a cut, 60 s");
+	json_decref(all);
+	replay_free(r);
+}
+
+/* Both fibres of the dual-fibre site cut (P1), one repaired: the outage
+ * is over, so the P1 resolves once the hold-down has passed (its SLA met
+ * or not when service came back); the fibre still cut is a P3 of its own
+ * (a lesser situation, not the P1 kept open), resolved when that fibre is
+ * repaired.  The report counts only the time the site was cut off. */
+static void
+deescalation(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *p1, *p3, *rep;
+	char name[200];
+
+	replay_until(r, 60);
+	replay_link(r, "dep-fibre-1", 1);
+	replay_link(r, "dep-fibre-2", 1);
+	replay_until(r, 120);
+	replay_link(r, "dep-fibre-2", 0);
+	replay_until(r, 200);
+	replay_link(r, "dep-fibre-1", 0);
+	replay_until(r, 400);
+	all = replay_incidents(r);
+	p1 = json_array_get(all, 0);
+	p3 = json_array_get(all, 1);
+	snprintf(name, sizeof(name), "both fibres cut, then one repaired, then "
+	    "the other: a P1 outage of %.0f s, resolved", p1 ? ep_dur(p1, 0) :
+	    -1);
+	CHECK(json_array_size(all) == 2 && strcmp(s_(p1, "priority"), "P1") ==
+	    0 && strcmp(s_(p1, "state"), "resolved") == 0 &&
+	    fabs(ep_dur(p1, 0) - 60) <= SLACK_S, name);
+	snprintf(name, sizeof(name), "  then a P3 redundancy-degraded of its "
+	    "own for the fibre still cut (%.0f s), resolved with it", p3 ?
+	    ep_dur(p3, 0) : -1);
+	CHECK(p3 && strcmp(s_(p3, "priority"), "P3") == 0 && strcmp(s_(p3,
+	    "situation"), "redundancy-degraded") == 0 && strstr(s_(p3,
+	    "title"), "cut off") == NULL && strcmp(s_(p3, "state"),
+	    "resolved") == 0 && ep_dur(p3, 0) < 80 + SLACK_S, name);
+	rep = replay_report(r, 0, 400);
+	snprintf(name, sizeof(name), "  the report: depot cut off for the "
+	    "60 s both were cut (%.0f)", site_outage(rep, "depot"));
+	CHECK(fabs(site_outage(rep, "depot") - 60) <= SLACK_S, name);
+	json_decref(rep);
+	json_decref(all);
+	replay_free(r);
+}
+
+/*
+ * Random sequences: at library and depot, faults one after another (a cut
+ * of the site's fibre(s), the switch down, loss on the path), each lasting
+ * long enough to be seen (30..300 s) and followed by a healthy gap either
+ * well inside the reopen window (60..120 s after the repair) or well past
+ * it (>= window + 120 s).  The model, written from the rules and not from
+ * the engine: a fault's situation is site-down for a cut, device-down for
+ * the switch, link-degraded for loss; the same situation returning at a
+ * site within the window reopens that incident as a new episode, anything
+ * else is a new incident; every episode's outage is its fault's length.
+ */
+enum { F_CUT, F_DEV, F_LOSS };
+
+struct fault {
+	int	 kind;
+	double	 at, until;
+	double	 at0, until0;	/* as drawn (at and until are spent) */
+};
+
+struct expect {
+	int	 kind;
+	int	 neps;
+	double	 dur[16];
+	double	 last_end;
+};
+
+static const char *const sit_of[] = { "site-down", "device-down",
+	"link-degraded" };
+static const char *const prio_of[] = { "P1", "P3", "P4" };
+static const char *const cause_of[] = { "fibre-cut", "device-down",
+	"link-degraded" };
+
+static void
+fault_set(struct replay *r, const char *site, int kind, int on)
+{
+	int lib = strcmp(site, "library") == 0;
+
+	switch (kind) {
+	case F_CUT:
+		if (lib)
+			replay_link(r, "lib-fibre", on);
+		else {
+			replay_link(r, "dep-fibre-1", on);
+			replay_link(r, "dep-fibre-2", on);
+		}
+		break;
+	case F_DEV:
+		replay_device(r, lib ? "lib-sw" : "dep-sw", on);
+		break;
+	default:
+		replay_loss(r, site, on ? 35 : 0);
+	}
+}
+
+static unsigned seed;
+
+static double
+urand(double a, double b)
+{
+	seed = seed * 1664525u + 1013904223u;
+	return a + (b - a) * ((seed >> 8) & 0xffff) / 65535.0;
+}
+
+static int
+judge_site(json_t *all, const char *site, const struct expect *ex,
+    size_t nex, char *why, size_t whylen)
+{
+	json_t *v, *got[32];
+	size_t i, n = 0, k;
+
+	json_array_foreach(all, i, v)
+		if (has_site(v, site) && n < 32)
+			got[n++] = v;
+	if (n != nex) {
+		snprintf(why, whylen, "%s: %zu incidents, the model says %zu",
+		    site, n, nex);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(s_(got[i], "situation"), sit_of[ex[i].kind]) != 0) {
+			snprintf(why, whylen, "%s #%zu: %s, the model says %s",
+			    site, i, s_(got[i], "situation"),
+			    sit_of[ex[i].kind]);
+			return 0;
+		}
+		if (strcmp(s_(got[i], "priority"), prio_of[ex[i].kind]) != 0 ||
+		    strcmp(s_(got[i], "cause"), cause_of[ex[i].kind]) != 0 ||
+		    (ex[i].kind != F_CUT && strstr(s_(got[i], "title"),
+		    "cut off") != NULL)) {
+			snprintf(why, whylen, "%s #%zu (%s): %s %s \"%.60s\"",
+			    site, i, sit_of[ex[i].kind], s_(got[i], "priority"),
+			    s_(got[i], "cause"), s_(got[i], "title"));
+			return 0;
+		}
+		if (strcmp(s_(got[i], "state"), "resolved") != 0) {
+			snprintf(why, whylen, "%s #%zu still %s after healing",
+			    site, i, s_(got[i], "state"));
+			return 0;
+		}
+		if ((int)neps(got[i]) != ex[i].neps) {
+			snprintf(why, whylen, "%s #%zu (%s): %zu episodes, the "
+			    "model says %d", site, i, sit_of[ex[i].kind],
+			    neps(got[i]), ex[i].neps);
+			return 0;
+		}
+		for (k = 0; k < (size_t)ex[i].neps; k++) {
+			double slack = ex[i].kind == F_LOSS ? 120 : SLACK_S;
+
+			if (fabs(ep_dur(got[i], k) - ex[i].dur[k]) > slack) {
+				snprintf(why, whylen, "%s #%zu (%s) episode %zu: "
+				    "%.0f s, the fault lasted %.0f s", site, i,
+				    sit_of[ex[i].kind], k, ep_dur(got[i], k),
+				    ex[i].dur[k]);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/* REPLAY_SEED=N: one sequence, its faults and incidents printed. */
+static void
+dump(struct fault f[2][12], const size_t *nf, json_t *all,
+    const char *const *sites)
+{
+	static const char *const kind[] = { "cut", "switch down", "loss" };
+	json_t *v, *e;
+	size_t i, j, k;
+
+	for (j = 0; j < 2; j++)
+		for (k = 0; k < nf[j]; k++)
+			printf("# fault %s %s %.0f..%.0f (%.0f s)\n", sites[j],
+			    kind[f[j][k].kind], f[j][k].at0, f[j][k].until0,
+			    f[j][k].until0 - f[j][k].at0);
+	json_array_foreach(all, i, v) {
+		printf("# incident %s %s %s %s \"%s\":", s_(v, "priority"),
+		    s_(v, "situation"), s_(v, "state"), s_(v, "opened_at"),
+		    s_(v, "title"));
+		json_array_foreach(json_object_get(v, "episodes"), j, e)
+			printf(" [%s +%.0f]", s_(e, "started_at"),
+			    json_number_value(json_object_get(e,
+			    "duration_s")));
+		printf("\n");
+	}
+}
+
+static int
+random_sequence(unsigned s, char *why, size_t whylen)
+{
+	static const char *const sites[] = { "library", "depot" };
+	const double window = 600;
+	struct fault f[2][12];
+	struct expect ex[2][12];
+	size_t nf[2] = { 0, 0 }, nex[2] = { 0, 0 }, i, k;
+	struct replay *r;
+	json_t *all, *rep;
+	double end = 0, t;
+	int ok = 1, j, last;
+
+	seed = s;
+	/* The faults, and the model's incidents. */
+	for (j = 0; j < 2; j++) {
+		t = urand(30, 90);
+		for (k = 0; k < 1 + (size_t)urand(0, 5.99); k++) {
+			struct fault *x = &f[j][nf[j]++];
+			struct expect *e;
+
+			x->kind = (int)urand(0, 2.99);
+			/* The last incident of the same situation here: the
+			 * fault returns well inside its window or well past
+			 * it, never near the edge (the repair is seen, and
+			 * the hold-down runs, within seconds either way). */
+			for (last = (int)nex[j] - 1; last >= 0 &&
+			    ex[j][last].kind != x->kind; last--)
+				;
+			if (last >= 0 && t - ex[j][last].last_end > window -
+			    90 && t - ex[j][last].last_end < window + 150)
+				t = ex[j][last].last_end + window + 150;
+			x->at = t;
+			x->until = t + urand(x->kind == F_LOSS ? 200 : 30,
+			    300);
+			x->at0 = x->at;
+			x->until0 = x->until;
+			/* Reopened: the same situation within the window. */
+			if (last >= 0 && x->at - ex[j][last].last_end < window &&
+			    ex[j][last].neps < 16) {
+				e = &ex[j][last];
+			} else {
+				e = &ex[j][nex[j]++];
+				memset(e, 0, sizeof(*e));
+				e->kind = x->kind;
+			}
+			e->dur[e->neps++] = x->until - x->at;
+			e->last_end = x->until;
+			t = x->until + (urand(0, 1) < 0.5 ? urand(90, 150) :
+			    window + urand(150, 400));
+		}
+		if (t > end)
+			end = t;
+	}
+	r = fresh((int)window);
+	/* Play both sites' faults in time order. */
+	for (;;) {
+		double next = 1e18;
+		int js = -1, on = 0;
+		size_t ks = 0;
+
+		for (j = 0; j < 2; j++)
+			for (k = 0; k < nf[j]; k++) {
+				if (f[j][k].at >= 0 && f[j][k].at < next) {
+					next = f[j][k].at;
+					js = j, ks = k, on = 1;
+				}
+				if (f[j][k].at < 0 && f[j][k].until >= 0 &&
+				    f[j][k].until < next) {
+					next = f[j][k].until;
+					js = j, ks = k, on = 0;
+				}
+			}
+		if (js < 0)
+			break;
+		replay_until(r, next);
+		fault_set(r, sites[js], f[js][ks].kind, on);
+		if (on)
+			f[js][ks].at = -1;
+		else
+			f[js][ks].until = -1;
+	}
+	replay_until(r, end + 120);
+	all = replay_incidents(r);
+	for (i = 0; i < 2 && ok; i++)
+		ok = judge_site(all, sites[i], ex[i], nex[i], why, whylen);
+	/* The report: each site's outage is its cuts' time, nothing else. */
+	rep = replay_report(r, 0, end + 120);
+	for (i = 0; i < 2 && ok; i++) {
+		double cut = 0;
+
+		for (k = 0; k < nf[i]; k++)
+			if (f[i][k].kind == F_CUT)
+				cut += f[i][k].until0 - f[i][k].at0;
+		if (fabs(site_outage(rep, sites[i]) - cut) > SLACK_S *
+		    (1 + cut / 100)) {
+			snprintf(why, whylen, "%s: the report's outage %.0f s, "
+			    "the cuts lasted %.0f s", sites[i],
+			    site_outage(rep, sites[i]), cut);
+			ok = 0;
+		}
+	}
+	json_decref(rep);
+	if (getenv("REPLAY_SEED") != NULL)
+		dump(f, nf, all, sites);
+	json_decref(all);
+	replay_free(r);
+	return ok;
+}
+
+static void
+clean(void)
+{
+	static const char *const files[] = { "replay.conf", "replay.db",
+	    "replay.db-wal", "replay.db-shm", "engine.log" };
+	char path[600];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	char why[300], name[400];
+	int passed = 0, n = 100;
+	unsigned s, first_bad = 0;
+
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+#if defined(__SANITIZE_ADDRESS__)
+	/* Under the sanitizers every allocation unwinds its stack: fewer
+	 * sequences (the plain build runs them all), and stderr kept for
+	 * what the sanitizers say. */
+	n = 12;
+#else
+	/* The engine's log (every incident opened, resolved, ...) to a file
+	 * beside the store: thousands of lines. */
+	snprintf(name, sizeof(name), "%s/engine.log", dir);
+	if (freopen(name, "w", stderr) == NULL)
+		return 1;
+#endif
+	log_init("test_replay", 1, 0);
+	cut_then_loss();
+	reopened();
+	escalation_and_other_situation();
+	deescalation();
+	why[0] = '\0';
+	if (getenv("REPLAY_N") != NULL)		/* more sequences, by hand */
+		n = atoi(getenv("REPLAY_N"));
+	if (getenv("REPLAY_SEED") != NULL) {
+		s = (unsigned)atoi(getenv("REPLAY_SEED"));
+		printf("# seed %u: %s\n", s, random_sequence(s, why,
+		    sizeof(why)) ? "as the model says" : why);
+		return 0;
+	}
+	for (s = 1; s <= (unsigned)n; s++) {
+		char w[300];
+
+		if (random_sequence(s, w, sizeof(w)))
+			passed++;
+		else if (first_bad == 0) {
+			first_bad = s;
+			snprintf(why, sizeof(why), "%s", w);
+		}
+	}
+	snprintf(name, sizeof(name), "random fault sequences at two sites "
+	    "match the model (%d of %d; first miss: seed %u: %s)", passed, n,
+	    first_bad, first_bad ? why : "none");
+	CHECK(passed == n, name);
+	if (unit_failed)
+		printf("# the engine's log: %s/engine.log\n", dir);
+	else
+		clean();
+	return unit_done();
+}
