@@ -65,14 +65,18 @@ arm(struct sched_item *it)
 	evtimer_add(it->ev, &tv);
 }
 
-/* The first slot on the grid (phase + k * interval) after t. */
+/* The first slot on the grid (phase + k * interval) after t.  Strictly
+ * after: with t exactly on a slot, rounding in the division can give that
+ * slot back (a virtual clock standing on it then fired the item for ever). */
 static double
 next_slot(const struct sched_item *it, double t)
 {
 	double phase = it->frac * it->interval_ms;
-	double k = floor((t - phase) / it->interval_ms) + 1;
+	double k = floor((t - phase) / it->interval_ms) + 1, slot;
 
-	return phase + k * it->interval_ms;
+	while ((slot = phase + k * it->interval_ms) <= t)
+		k++;
+	return slot;
 }
 
 static void

@@ -5,10 +5,12 @@
  * devices and checks (daemon_devices_build), the scheduler with its
  * phases, retries and re-checks, every check's end (check_probe_done, the
  * soft/hard states), the incident engine and its SQLite store, the
- * report.  What is simulated: the network.  A check that starts asks the
- * world at that moment and ends after the time its probe would take; the
- * engine evaluates every 100 ms; the loop is never run and the clock moves
- * only from one event to the next.
+ * report, the outbox rows a service desk would be sent (a webhook that
+ * is never called: the loop never runs).  What is simulated: the network.
+ * A check that starts asks the world at that moment and ends after the
+ * time its probe would take; the engine evaluates every half second, as
+ * its timer does, and after checks end, as its "soon" does; the clock
+ * moves only from one event to the next.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +30,7 @@
 #include "replay.h"
 
 #define EPOCH_MS	1796000000000LL	/* 2026-11-29, a Sunday */
-#define EVAL_EVERY_MS	100.0
+#define EVAL_EVERY_MS	500.0	/* as the daemon's timer, and after runs */
 #define MAX_RUNS	64
 
 static const char estate[] =
@@ -38,7 +40,8 @@ static const char estate[] =
 "http-listen none\n"
 "user root\n"
 "incidents { correlation-window 5s  hold-down 30s  reopen-window %ds }\n"
-"defaults { interval 10s  timeout 1s  retries 2 }\n"
+"defaults { interval 2s  timeout 1s  retries 1 }\n"
+"notify webhook \"http://127.0.0.1:9/desk\"\n"
 "site \"dc\" { kind datacentre }\n"
 "site \"library\" { kind remote  parent \"dc\" }\n"
 "site \"depot\" { kind remote  parent \"dc\" }\n"
@@ -47,13 +50,13 @@ static const char estate[] =
 "	check icmp { count 5 }\n"
 "	check snmp-metrics { oids { ifOperStatus } } }\n"
 "device \"lib-rtr\" { site \"library\" address 10.1.0.1 parent \"core\"\n"
-"	check icmp { count 5  warning 100ms,10%%  critical 400ms,60%% } }\n"
+"	check icmp { count 5  warning 60ms,10%%  critical 400ms,60%% } }\n"
 "device \"lib-sw\" { site \"library\" address 10.1.0.2 parent \"lib-rtr\"\n"
 "	check icmp { count 5 } }\n"
 "device \"lib-cam\" { site \"library\" address 10.1.0.3 parent \"lib-sw\"\n"
 "	check icmp { interval 5m  count 5 } }\n"
 "device \"dep-rtr\" { site \"depot\" address 10.2.0.1 parent \"core\"\n"
-"	check icmp { count 5  warning 100ms,10%%  critical 400ms,60%% } }\n"
+"	check icmp { count 5  warning 60ms,10%%  critical 400ms,60%% } }\n"
 "device \"dep-sw\" { site \"depot\" address 10.2.0.2 parent \"dep-rtr\"\n"
 "	check icmp { count 5 } }\n"
 "link \"lib-fibre\" { from \"core\" interface \"ge-0/0/1\"\n"
@@ -323,13 +326,13 @@ step(struct replay *r)
 {
 	double t = next_event(r), now = mono_ms();
 	size_t i, k;
-	int fired;
+	int fired, ended;
 
 	if (t > now)
 		clock_advance(t - now);
 	now = mono_ms();
 	/* Runs that end now, in the order they started. */
-	for (i = 0; i < r->nruns; ) {
+	for (i = 0, ended = 0; i < r->nruns; ) {
 		if (r->runs[i].end <= now) {
 			struct run u = r->runs[i];
 
@@ -337,6 +340,7 @@ step(struct replay *r)
 			    (r->nruns - i - 1) * sizeof(r->runs[0]));
 			r->nruns--;
 			run_end(r, &u);
+			ended = 1;
 		} else
 			i++;
 	}
@@ -351,9 +355,10 @@ step(struct replay *r)
 					fired = 1;
 				}
 	} while (fired);
-	if (now >= r->next_eval) {
+	if (now >= r->next_eval || ended) {
 		incident_evaluate(r->d.inc);
-		r->next_eval = now + EVAL_EVERY_MS;
+		if (now >= r->next_eval)
+			r->next_eval = now + EVAL_EVERY_MS;
 	}
 }
 

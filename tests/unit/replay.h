@@ -19,8 +19,10 @@ struct replay;
  * depot (two fibres in one group, dep-fibre-1 and -2); routers lib-rtr
  * and dep-rtr below core, switches lib-sw and dep-sw below them, and a
  * camera below lib-sw polled only every 5 minutes (a repair must re-check
- * it, or every library outage would last until its next poll).  ICMP
- * every 10 s, 1 s timeout, 2 retries; core's ifOperStatus every 10 s.
+ * it, or every library outage would last until its next poll).  As the
+ * lab's demo estate: ICMP every 2 s, 1 s timeout, 1 retry; core's
+ * ifOperStatus every 2 s; hold-down 30 s.  A webhook channel, so the
+ * store keeps every event a service desk would be sent.
  * reopen_s: the reopen window. */
 struct replay	*replay_new(const char *dir, int reopen_s);
 void		 replay_free(struct replay *);

@@ -23,10 +23,13 @@
 #include "unit.h"
 
 /* Detection and recovery are observed, not instantaneous: a fault is seen
- * at the next run of a check (10 s interval) and confirmed by its retries
- * (three 1 s timeouts); a repair at the next run.  An episode's measured
- * outage is within this of the injected one. */
-#define SLACK_S		14.0
+ * at the next run of a check (2 s interval) and confirmed by its retry
+ * (two 1 s timeouts); a repair at the next ifOperStatus poll (2 s), which
+ * re-checks everything behind the link.  An episode's measured outage is
+ * within this of the injected fault's (issue 14 asks for 5 s); loss is
+ * judged on an 8-run window, so a degraded episode may lag by that. */
+#define SLACK_S		5.0
+#define SLACK_LOSS_S	30.0
 
 static char dir[] = "/tmp/nocwatch-replay.XXXXXX";
 
@@ -60,6 +63,47 @@ timeline_has(json_t *inc, const char *event)
 		if (strcmp(s_(v, "event"), event) == 0)
 			return 1;
 	return 0;
+}
+
+/* The events a service desk was sent for it, "opened,resolved,...". */
+static void
+desk_events(json_t *inc, char *buf, size_t len)
+{
+	json_t *v;
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(inc, "notifications"), i, v)
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," :
+			    "", s_(v, "event"));
+}
+
+/* The desk's story of an incident with n episodes: opened, and for each
+ * reopening resolved then updated, and resolved; updates (a cause
+ * refined, devices added) may come between. */
+static int
+desk_story(json_t *inc, int n)
+{
+	char ev[1024], *p, *save = NULL;
+	int resolved = 0, opened = 0, first = 1, last_resolved = 0;
+
+	desk_events(inc, ev, sizeof(ev));
+	for (p = strtok_r(ev, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		if (first && strcmp(p, "opened") != 0)
+			return 0;
+		first = 0;
+		if (strcmp(p, "opened") == 0)
+			opened++;
+		else if (strcmp(p, "resolved") == 0) {
+			if (last_resolved)
+				return 0;	/* resolved twice running */
+			resolved++;
+		}
+		last_resolved = strcmp(p, "resolved") == 0;
+	}
+	return opened == 1 && resolved == n && last_resolved;
 }
 
 static double
@@ -151,8 +195,8 @@ cut_then_loss(void)
 	    "library"), "  the cut: P1 fibre-cut at library");
 	CHECK(p1 && neps(p1) == 1 && fabs(ep_dur(p1, 0) - 60) <= SLACK_S,
 	    "  one episode, its outage the cut's 60 s");
-	CHECK(p1 && !timeline_has(p1, "reopened"),
-	    "  never reopened by the loss");
+	CHECK(p1 && !timeline_has(p1, "reopened") && desk_story(p1, 1),
+	    "  never reopened by the loss: the desk heard opened ... resolved");
 	CHECK(p4 && strcmp(s_(p4, "priority"), "P4") == 0 &&
 	    strcmp(s_(p4, "cause"), "link-degraded") == 0 && has_site(p4,
 	    "library") && strstr(s_(p4, "title"), "cut off") == NULL,
@@ -161,7 +205,7 @@ cut_then_loss(void)
 	snprintf(name, sizeof(name), "  resolved once the loss ended, its "
 	    "duration the loss's 600 s (%.0f)", p4 ? ep_dur(p4, 0) : -1);
 	CHECK(p4 && strcmp(s_(p4, "state"), "resolved") == 0 &&
-	    fabs(ep_dur(p4, 0) - 600) <= 120, name);
+	    fabs(ep_dur(p4, 0) - 600) <= SLACK_LOSS_S, name);
 	rep = replay_report(r, 0, 1500);
 	snprintf(name, sizeof(name), "  the report: library cut off 60 s "
 	    "in 25 minutes, the loss not counted (%.1f)", site_outage(rep,
@@ -179,7 +223,7 @@ reopened(void)
 {
 	struct replay *r = fresh(15 * 60);
 	json_t *all, *v, *rep;
-	char name[200];
+	char name[1300], ev[1024];
 
 	replay_until(r, 60);
 	replay_link(r, "lib-fibre", 1);
@@ -194,6 +238,10 @@ reopened(void)
 	v = json_array_get(all, 0);
 	CHECK(json_array_size(all) == 1 && timeline_has(v, "reopened"),
 	    "a cut again within the reopen window reopens the incident");
+	desk_events(v, ev, sizeof(ev));
+	snprintf(name, sizeof(name), "  the desk heard opened, resolved, "
+	    "updated (reopened), resolved (%s)", ev);
+	CHECK(desk_story(v, 2), name);
 	snprintf(name, sizeof(name), "  two episodes of 30 s and 50 s "
 	    "(%.0f, %.0f), not 190 s from the first cut", ep_dur(v, 0),
 	    ep_dur(v, 1));
@@ -259,6 +307,46 @@ escalation_and_other_situation(void)
 	    "the switch: one of its own");
 	CHECK(ok_prio, "  raised to P1 fibre-cut, never reopened");
 	CHECK(ok_dev, "  the switch's incident names it, not a cut, 60 s");
+	json_decref(all);
+	replay_free(r);
+}
+
+/* Loss on the library's path for 5 minutes, and its fibre cut just as
+ * the loss ends, before the degraded window has cleared (found by seed 62
+ * of an earlier generator): the link-degraded incident ends when the cut
+ * takes its devices over, and its episode does not count the cut. */
+static void
+loss_then_cut(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *v, *p1 = NULL, *p4 = NULL;
+	char name[200];
+	size_t i;
+
+	replay_until(r, 60);
+	replay_loss(r, "library", 20);
+	replay_until(r, 360);
+	replay_loss(r, "library", 0);
+	replay_until(r, 364);
+	replay_link(r, "lib-fibre", 1);
+	replay_until(r, 484);
+	replay_link(r, "lib-fibre", 0);
+	replay_until(r, 700);
+	all = replay_incidents(r);
+	json_array_foreach(all, i, v) {
+		if (strcmp(s_(v, "situation"), "site-down") == 0)
+			p1 = v;
+		if (strcmp(s_(v, "situation"), "link-degraded") == 0)
+			p4 = v;
+	}
+	snprintf(name, sizeof(name), "loss for 300 s, the cut just after: "
+	    "the loss's episode ends by the cut (%.0f s), not at its repair",
+	    p4 ? ep_dur(p4, 0) : -1);
+	CHECK(json_array_size(all) == 2 && p4 && strcmp(s_(p4, "state"),
+	    "resolved") == 0 && ep_dur(p4, 0) > 300 - SLACK_S &&
+	    ep_dur(p4, 0) < 300 + SLACK_LOSS_S, name);
+	CHECK(p1 && fabs(ep_dur(p1, 0) - 120) <= SLACK_S,
+	    "  and the cut its own P1 of 120 s");
 	json_decref(all);
 	replay_free(r);
 }
@@ -358,7 +446,7 @@ fault_set(struct replay *r, const char *site, int kind, int on)
 		replay_device(r, lib ? "lib-sw" : "dep-sw", on);
 		break;
 	default:
-		replay_loss(r, site, on ? 35 : 0);
+		replay_loss(r, site, on ? 20 : 0);
 	}
 }
 
@@ -413,8 +501,17 @@ judge_site(json_t *all, const char *site, const struct expect *ex,
 			    neps(got[i]), ex[i].neps);
 			return 0;
 		}
+		if (!desk_story(got[i], ex[i].neps)) {
+			char ev[1024];
+
+			desk_events(got[i], ev, sizeof(ev));
+			snprintf(why, whylen, "%s #%zu (%s): the desk heard %.200s",
+			    site, i, sit_of[ex[i].kind], ev);
+			return 0;
+		}
 		for (k = 0; k < (size_t)ex[i].neps; k++) {
-			double slack = ex[i].kind == F_LOSS ? 120 : SLACK_S;
+			double slack = ex[i].kind == F_LOSS ? SLACK_LOSS_S :
+			    SLACK_S;
 
 			if (fabs(ep_dur(got[i], k) - ex[i].dur[k]) > slack) {
 				snprintf(why, whylen, "%s #%zu (%s) episode %zu: "
@@ -544,12 +641,15 @@ random_sequence(unsigned s, char *why, size_t whylen)
 	rep = replay_report(r, 0, end + 120);
 	for (i = 0; i < 2 && ok; i++) {
 		double cut = 0;
+		int ncut = 0;
 
 		for (k = 0; k < nf[i]; k++)
-			if (f[i][k].kind == F_CUT)
+			if (f[i][k].kind == F_CUT) {
 				cut += f[i][k].until0 - f[i][k].at0;
+				ncut++;
+			}
 		if (fabs(site_outage(rep, sites[i]) - cut) > SLACK_S *
-		    (1 + cut / 100)) {
+		    (ncut > 0 ? ncut : 1)) {
 			snprintf(why, whylen, "%s: the report's outage %.0f s, "
 			    "the cuts lasted %.0f s", sites[i],
 			    site_outage(rep, sites[i]), cut);
@@ -607,6 +707,7 @@ main(void)
 	reopened();
 	escalation_and_other_situation();
 	deescalation();
+	loss_then_cut();
 	why[0] = '\0';
 	if (getenv("REPLAY_N") != NULL)		/* more sequences, by hand */
 		n = atoi(getenv("REPLAY_N"));
@@ -626,6 +727,11 @@ main(void)
 			snprintf(why, sizeof(why), "%s", w);
 		}
 	}
+	/* Seeds that found faults, kept whatever n is: 51, four cuts of the
+	 * library in an hour and its camera, polled every 5 minutes, taken
+	 * for flapping (the last incident held open past its SLA). */
+	CHECK(random_sequence(51, why, sizeof(why)), "seed 51 (a slow poll "
+	    "taken for flapping) as the model says");
 	snprintf(name, sizeof(name), "random fault sequences at two sites "
 	    "match the model (%d of %d; first miss: seed %u: %s)", passed, n,
 	    first_bad, first_bad ? why : "none");
