@@ -48,7 +48,7 @@ graph_flush(const char *sock, const char *dev, const char *metric)
 	json_decref(req);
 }
 
-int
+static int
 cmd_graph(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -130,3 +130,8 @@ cmd_graph(int argc, char **argv)
 	}
 	return 0;
 }
+
+const struct cmd_entry cmd_graph_entry = {
+	"graph", "DEVICE METRIC -o FILE.png",
+	"render a metric from its RRD file", cmd_graph
+};

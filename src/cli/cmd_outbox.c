@@ -75,34 +75,6 @@ ob_parse(int argc, char **argv, struct ob_opts *o)
 	return 0;
 }
 
-static json_t *
-ob_request(const struct ob_opts *o, json_t *req, int *rc)
-{
-	char *line = json_dumps(req, JSON_COMPACT), *ans, err[300];
-	json_t *rep;
-
-	json_decref(req);
-	ans = control_request(o->sock ? o->sock : NOCWATCH_CONTROL_SOCK, line,
-	    err, sizeof(err));
-	free(line);
-	if (ans == NULL) {
-		fprintf(stderr, "nocwatch: %s\n", err);
-		*rc = STATUS_CRITICAL;
-		return NULL;
-	}
-	rep = json_loads(ans, 0, NULL);
-	free(ans);
-	if (rep == NULL || json_object_get(rep, "error") != NULL) {
-		fprintf(stderr, "nocwatch: %s\n", rep ? json_string_value(
-		    json_object_get(rep, "error")) : "bad answer from the "
-		    "daemon");
-		json_decref(rep);
-		*rc = rep ? STATUS_WARNING : STATUS_UNKNOWN;
-		return NULL;
-	}
-	return rep;
-}
-
 static void
 ob_print(json_t *dead)
 {
@@ -132,7 +104,7 @@ ob_print(json_t *dead)
 	}
 }
 
-int
+static int
 cmd_outbox(int argc, char **argv)
 {
 	struct ob_opts o;
@@ -146,7 +118,7 @@ cmd_outbox(int argc, char **argv)
 	rc = 0;
 	if (optind < argc && strcmp(argv[optind], "list") == 0 &&
 	    optind + 1 == argc) {
-		if ((rep = ob_request(&o, json_pack("{s:s}", "cmd",
+		if ((rep = control_call(o.sock, json_pack("{s:s}", "cmd",
 		    "outbox-list"), &rc)) != NULL) {
 			if (o.json)
 				json_dumpf(json_object_get(rep, "dead"), stdout,
@@ -158,7 +130,7 @@ cmd_outbox(int argc, char **argv)
 		}
 	} else if (optind + 2 == argc && strcmp(argv[optind], "retry") == 0 &&
 	    (id = strtoll(argv[optind + 1], &end, 10)) > 0 && *end == '\0') {
-		if ((rep = ob_request(&o, json_pack("{s:s,s:I}", "cmd",
+		if ((rep = control_call(o.sock, json_pack("{s:s,s:I}", "cmd",
 		    "outbox-retry", "id", (json_int_t)id), &rc)) != NULL)
 			printf("dead letter %lld queued again\n", id);
 	} else {
@@ -170,6 +142,11 @@ cmd_outbox(int argc, char **argv)
 	config_free(o.conf);
 	return rc;
 }
+
+const struct cmd_entry cmd_outbox_entry = {
+	"outbox", "list|retry ID",
+	"dead letters: notifications given up", cmd_outbox
+};
 
 /* --- notify test ----------------------------------------------------- */
 
@@ -307,7 +284,7 @@ nt_channel(const struct config *c, const char *want)
 	return NULL;
 }
 
-int
+static int
 cmd_notify(int argc, char **argv)
 {
 	struct ob_opts o;
@@ -343,3 +320,8 @@ cmd_notify(int argc, char **argv)
 	config_free(o.conf);
 	return t.rc;
 }
+
+const struct cmd_entry cmd_notify_entry = {
+	"notify", "test CHANNEL -f CONFIG",
+	"send a test event to a service desk", cmd_notify
+};

@@ -69,6 +69,39 @@ control_request(const char *path, const char *req, char *err, size_t errlen)
 	return buf;
 }
 
+json_t *
+control_call(const char *path, json_t *req, int *status)
+{
+	char *line = json_dumps(req, JSON_COMPACT), *ans, err[300];
+	const char *why;
+	json_t *rep;
+
+	json_decref(req);
+	ans = line ? control_request(path ? path : NOCWATCH_CONTROL_SOCK, line,
+	    err, sizeof(err)) : NULL;
+	if (line == NULL)
+		snprintf(err, sizeof(err), "out of memory");
+	free(line);
+	if (ans == NULL) {
+		fprintf(stderr, "nocwatch: %s\n", err);
+		*status = STATUS_CRITICAL;
+		return NULL;
+	}
+	rep = json_loads(ans, 0, NULL);
+	free(ans);
+	if (rep == NULL || json_object_get(rep, "error") != NULL) {
+		why = rep ? json_string_value(json_object_get(rep, "error")) :
+		    NULL;
+		fprintf(stderr, "nocwatch: %s\n", rep == NULL ? "bad answer "
+		    "from the daemon" : why ? why : "refused");
+		*status = rep ? STATUS_WARNING : STATUS_UNKNOWN;
+		json_decref(rep);
+		return NULL;
+	}
+	*status = 0;
+	return rep;
+}
+
 static void
 status_print(json_t *o)
 {
@@ -169,7 +202,7 @@ status_print(json_t *o)
 	}
 }
 
-int
+static int
 cmd_status(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -215,3 +248,8 @@ cmd_status(int argc, char **argv)
 	free(doc);
 	return 0;
 }
+
+const struct cmd_entry cmd_status_entry = {
+	"status", "[--json]",
+	"the running daemon's devices and checks", cmd_status
+};

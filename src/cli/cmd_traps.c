@@ -113,7 +113,7 @@ traps_stop(evutil_socket_t fd, short ev, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
-int
+static int
 cmd_traps(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -235,3 +235,8 @@ cmd_traps(int argc, char **argv)
 	event_base_free(tc.base);
 	return 0;
 }
+
+const struct cmd_entry cmd_traps_entry = {
+	"traps", "listen [ADDR:]PORT",
+	"print SNMP traps as they arrive", cmd_traps
+};

@@ -1,4 +1,4 @@
-/* nocwatch: the command engineers run. */
+/* nocwatch: the command engineers run: a table of commands (commands.h). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,28 +9,11 @@
 #include "threshold.h"
 
 
-static const char main_usage[] =
-"usage: nocwatch command [arguments]\n"
-"commands:\n"
-"  probe icmp|tcp|dns|http|capture|snmp ...  run one probe now (--help)\n"
-"  traps listen [ADDR:]PORT              print SNMP traps as they arrive\n"
-"  graph DEVICE METRIC -o FILE.png       render a metric from its RRD file\n"
-"  status [--json]                       the running daemon's devices and checks\n"
-"  incidents [--open] [--json]           incidents from the store\n"
-"  incident ID                           one incident: timeline and evidence\n"
-"  ack ID [--by NAME]                    acknowledge an incident\n"
-"  maintenance add|list|remove ...       maintenance windows\n"
-"  report [--from TIME] [--until TIME]   incidents against their SLA, site availability\n"
-"  token [read|write]                    a new API token and its config line\n"
-"  outbox list|retry ID                  dead letters: notifications given up\n"
-"  notify test CHANNEL -f CONFIG         send a test event to a service desk\n"
-"  version                               print the version\n";
-
 static const char probe_usage[] =
 "usage: nocwatch probe icmp|tcp|dns|http|capture|snmp [options] ...\n"
 "  nocwatch probe TYPE --help   describes each probe\n";
 
-int
+static int
 cmd_probe(int argc, char **argv)
 {
 	static const struct {
@@ -58,46 +41,72 @@ cmd_probe(int argc, char **argv)
 	return STATUS_UNKNOWN;
 }
 
+const struct cmd_entry cmd_probe_entry = {
+	"probe", "icmp|tcp|dns|http|capture|snmp ...",
+	"run one probe now (--help)", cmd_probe
+};
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("nocwatch %s\n", NOCWATCH_VERSION);
+	return 0;
+}
+
+const struct cmd_entry cmd_version_entry = {
+	"version", "", "print the version", cmd_version
+};
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_probe_entry, &cmd_traps_entry, &cmd_graph_entry,
+	&cmd_status_entry, &cmd_incidents_entry, &cmd_incident_entry,
+	&cmd_ack_entry, &cmd_maintenance_entry, &cmd_report_entry,
+	&cmd_token_entry, &cmd_outbox_entry, &cmd_notify_entry,
+	&cmd_version_entry,
+};
+#define NCMDS	(sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+/* The usage, made of the table: each command, what follows it, what it
+ * does, in one aligned column. */
+static void
+usage(FILE *f)
+{
+	char head[80];
+	size_t i;
+	int w = 0, n;
+
+	for (i = 0; i < NCMDS; i++)
+		if ((n = (int)strlen(cmd_table[i]->name) + 1 +
+		    (int)strlen(cmd_table[i]->args)) > w)
+			w = n;
+	fputs("usage: nocwatch command [arguments]\ncommands:\n", f);
+	for (i = 0; i < NCMDS; i++) {
+		snprintf(head, sizeof(head), "%s%s%s", cmd_table[i]->name,
+		    cmd_table[i]->args[0] ? " " : "", cmd_table[i]->args);
+		fprintf(f, "  %-*s  %s\n", w, head, cmd_table[i]->summary);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
+	size_t i;
+
 	log_init("nocwatch", 1, 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
-		fputs(main_usage, argc < 2 ? stderr : stdout);
+		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? STATUS_UNKNOWN : 0;
 	}
-	if (strcmp(argv[1], "probe") == 0)
-		return cmd_probe(argc - 1, argv + 1);
-	if (strcmp(argv[1], "status") == 0)
-		return cmd_status(argc - 1, argv + 1);
-	if (strcmp(argv[1], "incidents") == 0)
-		return cmd_incidents(argc - 1, argv + 1);
-	if (strcmp(argv[1], "incident") == 0)
-		return cmd_incident(argc - 1, argv + 1);
-	if (strcmp(argv[1], "ack") == 0)
-		return cmd_ack(argc - 1, argv + 1);
-	if (strcmp(argv[1], "maintenance") == 0)
-		return cmd_maintenance(argc - 1, argv + 1);
-	if (strcmp(argv[1], "report") == 0)
-		return cmd_report(argc - 1, argv + 1);
-	if (strcmp(argv[1], "token") == 0)
-		return cmd_token(argc - 1, argv + 1);
-	if (strcmp(argv[1], "outbox") == 0)
-		return cmd_outbox(argc - 1, argv + 1);
-	if (strcmp(argv[1], "notify") == 0)
-		return cmd_notify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "graph") == 0)
-		return cmd_graph(argc - 1, argv + 1);
-	if (strcmp(argv[1], "traps") == 0)
-		return cmd_traps(argc - 1, argv + 1);
-	if (strcmp(argv[1], "version") == 0 ||
-	    strcmp(argv[1], "--version") == 0) {
-		printf("nocwatch %s\n", NOCWATCH_VERSION);
-		return 0;
-	}
-	fprintf(stderr, "nocwatch: unknown command '%.32s'\n%s", argv[1],
-	    main_usage);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cmd_table[i]->name) == 0)
+			return cmd_table[i]->exec(argc - 1, argv + 1);
+	fprintf(stderr, "nocwatch: unknown command '%.32s'\n", argv[1]);
+	usage(stderr);
 	return STATUS_UNKNOWN;
 }
