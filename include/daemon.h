@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "config.h"
 #include "incident.h"
 #include "probe.h"
@@ -146,6 +148,20 @@ void	daemon_devices_free(struct device_rt *, size_t);
 /* Re-check a device now, and every device below it. */
 void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);
 struct device_rt *daemon_device_by_address(struct daemon *, const char *);
+/*
+ * The daemon's commands, one layer behind the control socket and the HTTP
+ * API (dcmd.c): the arguments as a JSON object, the answer as one; NULL
+ * when refused, with *status (400 bad arguments, 404 no such thing, 409
+ * not now, 503 the engine is not running) and err.
+ *   ack              {id, by}                     {acknowledged: id}
+ *   maintenance-add  {scope, name, starts, ends | duration, reason}
+ *                    (times ISO 8601 UTC or seconds since the epoch) {id}
+ *   maintenance-end  {id} | {scope, name}         {removed: [ids]}
+ *   outbox-list      {}                           {dead: [...]}
+ *   outbox-retry     {id}                         {requeued: id}
+ */
+json_t	*daemon_command(struct daemon *, const char *name, json_t *args,
+	    int *status, char *err, size_t errlen);
 /* Status as JSON (caller frees the string). */
 char	*daemon_status_json(struct daemon *);
 

@@ -77,12 +77,12 @@ cmd_maintenance(int argc, char **argv)
 		rc = sc_send_cmd(&o, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}",
 		    "cmd", "maintenance-add", "scope", o.site ? "site" :
 		    "device", "name", o.site ? o.site : o.device, "starts",
-		    (json_int_t)o.from, "ends", (json_int_t)o.until, "reason",
-		    o.reason ? o.reason : ""));
+		    (json_int_t)(o.from / 1000), "ends", (json_int_t)(o.until /
+		    1000), "reason", o.reason ? o.reason : ""));
 	} else if (strcmp(sub, "remove") == 0 &&
 	    (id = sc_id_arg(argc - 1, argv + 1)) > 0)
 		rc = sc_send_cmd(&o, json_pack("{s:s, s:I}", "cmd",
-		    "maintenance-remove", "id", (json_int_t)id));
+		    "maintenance-end", "id", (json_int_t)id));
 	else
 		goto bad;
 	config_free(o.w.conf);

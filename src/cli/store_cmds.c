@@ -233,7 +233,8 @@ sc_id_arg(int argc, char **argv)
 int
 sc_send_cmd(struct opts *o, json_t *req)
 {
-	json_t *rep;
+	json_t *rep, *v;
+	size_t i;
 	char *text;
 	int rc;
 
@@ -247,8 +248,9 @@ sc_send_cmd(struct opts *o, json_t *req)
 		printf("incident %lld acknowledged\n", json_integer_value(
 		    json_object_get(rep, "acknowledged")));
 	else if (json_object_get(rep, "removed"))
-		printf("maintenance %lld removed\n", json_integer_value(
-		    json_object_get(rep, "removed")));
+		json_array_foreach(json_object_get(rep, "removed"), i, v)
+			printf("maintenance %lld removed\n",
+			    json_integer_value(v));
 	else
 		printf("maintenance %lld added\n", json_integer_value(
 		    json_object_get(rep, "id")));

@@ -157,65 +157,31 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
 }
 
 /*
- * A command as one JSON line: {"cmd":"ack","id":N,"by":"NAME"},
- * {"cmd":"maintenance-add","scope":"site"|"device","name":..,"starts":MS,
- * "ends":MS,"reason":..}, {"cmd":"maintenance-remove","id":N},
- * {"cmd":"outbox-list"} (the dead letters), {"cmd":"outbox-retry","id":N} or
- * {"cmd":"rrd-flush","device":..,"metric":..} (before a graph is drawn).
+ * A command as one JSON line, {"cmd": NAME, ...arguments}: the daemon's
+ * commands (daemon_command: ack, maintenance-add, maintenance-end,
+ * outbox-list, outbox-retry), answered with their answer or {"error"}.
+ * rrd-flush, which answers later, is handled before this.
  */
 static char *
 control_command(struct daemon *d, const char *line)
 {
-	json_t *req = json_loads(line, 0, NULL), *rep = json_object();
+	json_t *req = json_loads(line, 0, NULL), *rep;
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	const char *str;
-	char err[256] = "";
-	long long id;
+	char err[256] = "", text[sizeof(err)];
+	int status;
 	char *out;
 
+	rep = NULL;
 	if (req == NULL || cmd == NULL)
-		snprintf(err, sizeof(err), "a JSON command with \"cmd\" expected");
+		snprintf(err, sizeof(err), "a JSON command with \"cmd\" "
+		    "expected");
 	else if (strcmp(cmd, "rrd-flush") == 0)
 		snprintf(err, sizeof(err), "device and metric expected");
-	else if (d->inc == NULL)
-		snprintf(err, sizeof(err), "the incident engine is not running");
-	else if (strcmp(cmd, "ack") == 0) {
-		id = json_integer_value(json_object_get(req, "id"));
-		str = json_string_value(json_object_get(req, "by"));
-		if (incident_ack(d->inc, id, str, err, sizeof(err)) == 0)
-			json_object_set_new(rep, "acknowledged", json_integer(id));
-	} else if (strcmp(cmd, "maintenance-add") == 0) {
-		const char *scope = json_string_value(json_object_get(req,
-		    "scope")), *name = json_string_value(json_object_get(req,
-		    "name"));
-
-		if (scope == NULL || name == NULL)
-			snprintf(err, sizeof(err), "scope and name expected");
-		else if ((id = incident_maint_add(d->inc, scope, name,
-		    json_integer_value(json_object_get(req, "starts")),
-		    json_integer_value(json_object_get(req, "ends")),
-		    json_string_value(json_object_get(req, "reason")), err,
-		    sizeof(err))) > 0)
-			json_object_set_new(rep, "id", json_integer(id));
-	} else if (strcmp(cmd, "outbox-list") == 0) {
-		json_object_set_new(rep, "dead", store_outbox_dead(
-		    incident_store(d->inc)));
-	} else if (strcmp(cmd, "outbox-retry") == 0) {
-		id = json_integer_value(json_object_get(req, "id"));
-		if (incident_outbox_retry(d->inc, id, err, sizeof(err)) == 0)
-			json_object_set_new(rep, "requeued", json_integer(id));
-	} else if (strcmp(cmd, "maintenance-remove") == 0) {
-		id = json_integer_value(json_object_get(req, "id"));
-		if (incident_maint_remove(d->inc, id, err, sizeof(err)) == 0)
-			json_object_set_new(rep, "removed", json_integer(id));
-	} else
-		snprintf(err, sizeof(err), "unknown command");
-	if (err[0] != '\0') {
-		char text[sizeof(err)];
-
-		json_object_set_new(rep, "error", json_string(str_utf8_copy(text,
-		    sizeof(text), err)));
-	}
+	else
+		rep = daemon_command(d, cmd, req, &status, err, sizeof(err));
+	if (rep == NULL)
+		rep = json_pack("{s:s}", "error", str_utf8_copy(text,
+		    sizeof(text), err[0] ? err : "refused"));
 	out = json_dumps(rep, JSON_COMPACT);
 	json_decref(rep);
 	json_decref(req);

@@ -408,115 +408,6 @@ read_body_json(struct evhttp_request *req)
 	return j;
 }
 
-static long long
-json_time(json_t *v, long long dflt)
-{
-	struct tm tm;
-	const char *s;
-	char *end;
-
-	/* Seconds since the epoch, up to the year 9999: no overflow in ms. */
-	if (json_is_integer(v))
-		return json_integer_value(v) >= 0 && json_integer_value(v) <=
-		    MAINT_TIME_MAX / 1000 ? json_integer_value(v) * 1000 : -1;
-	if ((s = json_string_value(v)) == NULL)
-		return dflt;
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) != NULL &&
-	    *end == '\0')
-		return (long long)timegm(&tm) * 1000;
-	return -1;
-}
-
-static void
-post_maintenance(struct httpd *h, struct evhttp_request *req)
-{
-	json_t *j = read_body_json(req);
-	const char *scope = json_string_value(json_object_get(j, "scope"));
-	const char *name = json_string_value(json_object_get(j, "name"));
-	const char *reason = json_string_value(json_object_get(j, "reason"));
-	long long now = wall_ms(), starts, ends, id;
-	double dur = 0;
-	char err[256];
-	json_t *d;
-
-	starts = json_time(json_object_get(j, "starts"), now);
-	ends = json_time(json_object_get(j, "ends"), 0);
-	if ((d = json_object_get(j, "duration")) != NULL &&
-	    (!json_is_string(d) || parse_duration(json_string_value(d), 60000,
-	    1000, 366 * 86400000.0, &dur, err, sizeof(err)) == -1)) {
-		json_decref(j);
-		httpd_reply_error(req, 400, "duration: e.g. \"2h\"");
-		return;
-	}
-	if (ends == 0 && dur > 0)
-		ends = starts + (long long)dur;
-	if (j == NULL || scope == NULL || name == NULL || starts < 0 ||
-	    ends <= 0) {
-		json_decref(j);
-		httpd_reply_error(req, 400, "{\"scope\": \"site\"|\"device\", \"name\","
-		    " \"ends\" or \"duration\", optional \"starts\" and "
-		    "\"reason\"} expected (times ISO 8601 UTC)");
-		return;
-	}
-	id = incident_maint_add(h->d->inc, scope, name, starts, ends, reason,
-	    err, sizeof(err));
-	json_decref(j);
-	if (id < 0)
-		httpd_reply_error(req, 400, err);
-	else
-		httpd_reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
-}
-
-/*
- * DELETE /api/v1/maintenance ends windows early: ?id=N, or a body
- * {"id": N}, or {"scope": ..., "name": ...} for every active window of
- * that site or device.
- */
-static void
-delete_maintenance(struct httpd *h, struct evhttp_request *req)
-{
-	json_t *j = read_body_json(req), *rows, *r, *done = json_array();
-	const char *scope = json_string_value(json_object_get(j, "scope"));
-	const char *name = json_string_value(json_object_get(j, "name"));
-	char ibuf[24], err[256];
-	const char *q = httpd_query_param(req, "id", ibuf, sizeof(ibuf));
-	long long id = -1;
-	size_t i;
-
-	if (q != NULL && parse_id(q, &id) == -1)
-		id = -2;
-	else if (q == NULL && json_is_integer(json_object_get(j, "id")))
-		id = json_integer_value(json_object_get(j, "id"));
-	if (id == -1 && (scope == NULL || name == NULL)) {
-		json_decref(j);
-		json_decref(done);
-		httpd_reply_error(req, 400, "?id=N, or a body {\"id\": N} or "
-		    "{\"scope\": \"site\"|\"device\", \"name\"} expected");
-		return;
-	}
-	rows = store_maint_json(incident_store(h->d->inc), 0);
-	json_array_foreach(rows, i, r) {
-		long long rid = json_integer_value(json_object_get(r, "id"));
-
-		if (!json_is_true(json_object_get(r, "active")) ||
-		    (id != -1 ? rid != id : strcmp(scope, json_string_value(
-		    json_object_get(r, "scope"))) != 0 || strcmp(name,
-		    json_string_value(json_object_get(r, "name"))) != 0))
-			continue;
-		if (incident_maint_remove(h->d->inc, rid, err,
-		    sizeof(err)) == 0)
-			json_array_append_new(done, json_integer(rid));
-	}
-	json_decref(rows);
-	json_decref(j);
-	if (json_array_size(done) == 0) {
-		json_decref(done);
-		httpd_reply_error(req, 404, "no such active maintenance window");
-	} else
-		httpd_reply_json(req, 200, json_pack("{s:o}", "removed", done));
-}
-
 /* --- server-sent events ------------------------------------------------- */
 
 static json_t *
@@ -823,17 +714,6 @@ split_path(const char *path, char parts[][256], int n)
 	return k;
 }
 
-/* Is there an incident with this id in the store (open or not)? */
-static int
-incident_known(struct incident_engine *e, long long id)
-{
-	json_t *x = store_incident_json(incident_store(e), id);
-	int known = x != NULL;
-
-	json_decref(x);
-	return known;
-}
-
 /*
  * The API under /api/v1, one handler per route (the model: tmux's command
  * table).  A route names its method, its number of path segments, its
@@ -844,6 +724,22 @@ typedef void (*api_fn)(struct httpd *, struct evhttp_request *,
     char (*)[256]);
 
 enum { API_GET = 1, API_POST, API_DELETE };
+
+/* One of the daemon's commands (daemon_command), as the control socket
+ * runs them: its answer, or NULL with its refusal sent. */
+static json_t *
+api_command(struct httpd *h, struct evhttp_request *req, const char *name,
+    json_t *args)
+{
+	json_t *rep;
+	char err[256];
+	int status;
+
+	if ((rep = daemon_command(h->d, name, args, &status, err,
+	    sizeof(err))) == NULL)
+		httpd_reply_error(req, status, err);
+	return rep;
+}
 
 static void
 api_health(struct httpd *h, struct evhttp_request *req, char (*part)[256])
@@ -911,54 +807,81 @@ api_incident(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 		httpd_reply_json(req, 200, j);
 }
 
+/* A command's answer with this status, if it was not refused. */
+static void
+reply(struct evhttp_request *req, int code, json_t *rep)
+{
+	if (rep != NULL)
+		httpd_reply_json(req, code, rep);
+}
+
 static void
 api_ack(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
-	struct incident_engine *e = h->d->inc;
-	json_t *j = read_body_json(req);
-	const char *by = json_string_value(json_object_get(j, "by"));
-	char err[256];
-	long long id;
+	json_t *body = read_body_json(req), *a = json_pack("{s:s,s:O?}", "id",
+	    part[3], "by", json_object_get(body, "by")), *rep;
 
-	if (parse_id(part[3], &id) == -1 || !incident_known(e, id))
-		httpd_reply_error(req, 404, "no such incident");
-	else if (incident_ack(e, id, by ? by : "api", err, sizeof(err)) == -1)
-		httpd_reply_error(req, 409, err);
-	else
-		httpd_reply_json(req, 200, store_incident_json(
-		    incident_store(e), id));
-	json_decref(j);
+	rep = api_command(h, req, "ack", a);
+	/* Acknowledged: the incident as GET /api/v1/incidents/ID shows it. */
+	if (rep != NULL)
+		httpd_reply_json(req, 200, store_incident_json(incident_store(
+		    h->d->inc), json_integer_value(json_object_get(rep,
+		    "acknowledged"))));
+	json_decref(rep);
+	json_decref(a);
+	json_decref(body);
 }
 
 static void
 api_maint_add(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
-	(void)part;
-	post_maintenance(h, req);
-}
+	json_t *body = read_body_json(req);
 
+	(void)part;
+	reply(req, 201, api_command(h, req, "maintenance-add", body));
+	json_decref(body);
+}
 static void
 api_maint_end(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
-	(void)part;
-	delete_maintenance(h, req);
-}
+	json_t *body = read_body_json(req);
+	char ibuf[24];
+	const char *q = httpd_query_param(req, "id", ibuf, sizeof(ibuf));
 
+	(void)part;
+	if (body == NULL)
+		body = json_object();
+	if (q != NULL)
+		json_object_set_new(body, "id", json_string(q));
+	reply(req, 200, api_command(h, req, "maintenance-end", body));
+	json_decref(body);
+}
 static void
 api_maint_remove(struct httpd *h, struct evhttp_request *req,
     char (*part)[256])
 {
-	char err[256];
-	long long id;
+	json_t *a = json_pack("{s:s}", "id", part[3]);
 
-	if (parse_id(part[3], &id) == -1 || incident_maint_remove(h->d->inc,
-	    id, err, sizeof(err)) == -1)
-		httpd_reply_error(req, 404, "no such active maintenance window");
-	else
-		httpd_reply_json(req, 200, json_pack("{s:I}", "removed",
-		    (json_int_t)id));
+	reply(req, 200, api_command(h, req, "maintenance-end", a));
+	json_decref(a);
 }
 
+static void
+api_outbox(struct httpd *h, struct evhttp_request *req, char (*part)[256])
+{
+	(void)part;
+	reply(req, 200, api_command(h, req, "outbox-list", NULL));
+}
+
+static void
+api_outbox_retry(struct httpd *h, struct evhttp_request *req,
+    char (*part)[256])
+{
+	json_t *a = json_pack("{s:s}", "id", part[3]);
+
+	reply(req, 200, api_command(h, req, "outbox-retry", a));
+	json_decref(a);
+}
 static void
 api_maint_list(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
@@ -1001,6 +924,8 @@ static const struct api_route {
 	{ API_POST,	3, "maintenance", NULL,  1, api_maint_add },
 	{ API_DELETE,	3, "maintenance", NULL,  1, api_maint_end },
 	{ API_DELETE,	4, "maintenance", NULL,  1, api_maint_remove },
+	{ API_GET,	3, "outbox",	  NULL,  0, api_outbox },
+	{ API_POST,	5, "outbox",	  "retry", 1, api_outbox_retry },
 	{ API_GET,	5, "metrics",	  NULL,  0, api_metrics },
 	{ API_GET,	3, "events",	  NULL,  0, api_events },
 };

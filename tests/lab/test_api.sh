@@ -314,6 +314,20 @@ expect_match "a second ack: 409" '^409 ' \
     "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/$id/ack")"
 expect_match "an ack of an incident there is not: 404" '^404 ' \
     "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/99999/ack")"
+# One command layer behind both front ends: the same refusals.
+expect_match "  and the control socket refuses it in the same words" \
+    'nocwatch: no such incident' \
+    "$(lab_exec noc "$NOCWATCH" ack 99999 --socket "$LAB_DIR/ctl.sock" 2>&1)"
+expect_match "  a second ack through the socket: the same 409's reason" \
+    "$(hc "${W[@]}" -X POST "http://$A/api/v1/incidents/$id/ack" | tail -n +2 |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["error"])')" \
+    "$(lab_exec noc "$NOCWATCH" ack "$id" --socket "$LAB_DIR/ctl.sock" 2>&1)"
+expect_match "GET /api/v1/outbox: the dead letters (none)" '^200 .*"dead": ?\[\]' \
+    "$(hc "${R[@]}" "http://$A/api/v1/outbox" | tr '\n' ' ')"
+expect_match "POST /api/v1/outbox/ID/retry of one there is not: 404" '^404 application/json' \
+    "$(hc "${W[@]}" -X POST "http://$A/api/v1/outbox/77/retry")"
+expect_match "  with the read token: 403" '^403 ' \
+    "$(hc "${R[@]}" -X POST "http://$A/api/v1/outbox/77/retry")"
 out=$(hc "${R[@]}" "http://$A/api/v1/incidents/$id")
 v=$(printf '%s' "$out" | tail -n +2 | python3 -c 'import json,sys
 d = json.load(sys.stdin)
