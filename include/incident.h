@@ -18,7 +18,8 @@
 #include "config.h"
 #include "model.h"
 
-struct daemon;
+struct event_base;
+struct http_engine;
 struct device_rt;
 struct check_rt;
 struct trap;
@@ -27,11 +28,31 @@ struct notifier;
 
 struct incident_engine;
 
-struct incident_engine *incident_engine_new(struct daemon *, char *err,
+/*
+ * What the engine asks of its host (the daemon, or a replay): to run a
+ * device's checks again now, and those of every device below it (a path
+ * back, a parent to confirm), and one check (a retry at once).  The
+ * engine reaches nothing else of the daemon.
+ */
+struct inc_host {
+	void	*arg;
+	void	(*recheck)(void *arg, struct device_rt *);
+	void	(*run_now)(void *arg, struct check_rt *);
+};
+
+/*
+ * An engine for conf's estate, judging devs (the host's devices for conf:
+ * it reads their checks' results and keeps their checks' states), with its
+ * store (conf->state_db) and its notifier on base; NULL with err.  The
+ * configuration changed: the new one and its devices.
+ */
+struct incident_engine *incident_engine_new(const struct config *,
+		    struct device_rt *devs, size_t ndevs, struct event_base *,
+		    struct http_engine *, const struct inc_host *, char *err,
 		    size_t errlen);
 void		 incident_engine_free(struct incident_engine *);
-/* The configuration changed (d->devs rebuilt): rebuild the topology. */
-void		 incident_engine_reload(struct incident_engine *);
+void		 incident_engine_reload(struct incident_engine *,
+		    const struct config *, struct device_rt *, size_t ndevs);
 /* One evaluation now, as the engine's timer makes every half second: for
  * a simulation that moves a virtual clock and never runs the loop. */
 void		 incident_evaluate(struct incident_engine *);

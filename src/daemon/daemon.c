@@ -352,11 +352,26 @@ privileged_open(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the incident engine asks of the daemon. */
+static void
+inc_recheck(void *arg, struct device_rt *dev)
+{
+	daemon_recheck(arg, dev, 0);
+}
+
+static void
+inc_run_now(void *arg, struct check_rt *c)
+{
+	(void)arg;
+	sched_run_now(c->item);
+}
+
 int
 daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 {
 	const char *defs = conf->layouts_dir ? conf->layouts_dir :
 	    NOCWATCH_DEFS_DIR;
+	struct inc_host host = { d, inc_recheck, inc_run_now };
 
 	d->conf = conf;
 	d->started = time(NULL);
@@ -380,7 +395,8 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	rrdstore_set_cache(d->rrd, conf->rrd_write_delay / 1000,
 	    conf->rrd_cache_max);
 	daemon_devices_build(d, check_run);
-	if ((d->inc = incident_engine_new(d, err, errlen)) == NULL)
+	if ((d->inc = incident_engine_new(d->conf, d->devs, d->ndevs, d->base,
+	    d->http, &host, err, errlen)) == NULL)
 		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
 	    conf->ndevices, conf->nlinks);
@@ -406,7 +422,7 @@ daemon_reload(struct daemon *d)
 	d->conf = nc;
 	daemon_devices_build(d, check_run);
 	carry_over(d->devs, d->ndevs, odevs, on);
-	incident_engine_reload(d->inc);
+	incident_engine_reload(d->inc, d->conf, d->devs, d->ndevs);
 	daemon_devices_free(odevs, on);
 	/* What the cache holds goes out now (without waiting), and the
 	 * new delay and bound apply from here. */

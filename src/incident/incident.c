@@ -41,7 +41,7 @@
 #include <jansson.h>
 
 #include "clock.h"
-#include "daemon.h"
+#include "devrt.h"
 #include "escape.h"
 #include "incident.h"
 #include "incident_int.h"
@@ -50,7 +50,6 @@
 #include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
-#include "scheduler.h"
 #include "snmpval.h"
 #include "store.h"
 #include "trap.h"
@@ -60,13 +59,13 @@
 struct incident_engine *
 ie_engine_of(struct device_rt *dev)
 {
-	return dev->d->inc;
+	return dev->inc;
 }
 
 static int
 dev_index(struct incident_engine *e, struct device_rt *dev)
 {
-	long i = dev - e->d->devs;
+	long i = dev - e->rt;
 
 	return i >= 0 && (size_t)i < e->ndevs && e->devs[i].rt == dev ?
 	    (int)i : -1;
@@ -198,8 +197,7 @@ dev_below(const struct incident_engine *e, int a, int b)
 void
 ie_topo_build(struct incident_engine *e)
 {
-	struct daemon *d = e->d;
-	const struct config *c = d->conf;
+	const struct config *c = e->conf;
 	struct tlink *old = e->links;
 	size_t i, j, nold = e->nlinks;
 	int end;
@@ -212,15 +210,16 @@ ie_topo_build(struct incident_engine *e)
 		e->sites[i].conf = &c->sites[i];
 	for (i = 0; i < c->nsites; i++)
 		e->sites[i].parent = ie_find_site(e, c->sites[i].parent);
-	e->ndevs = d->ndevs;
-	e->devs = xcalloc(d->ndevs + 1, sizeof(*e->devs));
-	for (i = 0; i < d->ndevs; i++) {
-		e->devs[i].rt = &d->devs[i];
+	e->ndevs = e->nrt;
+	e->devs = xcalloc(e->nrt + 1, sizeof(*e->devs));
+	for (i = 0; i < e->nrt; i++) {
+		e->devs[i].rt = &e->rt[i];
+		e->rt[i].inc = e;	/* the devices know their judge */
 		classify(&e->devs[i]);
 		if (e->devs[i].is_wlc)
-			aps_load(e, &d->devs[i]);
+			aps_load(e, &e->rt[i]);
 	}
-	for (i = 0; i < d->ndevs; i++) {
+	for (i = 0; i < e->nrt; i++) {
 		struct tdev *t = &e->devs[i];
 
 		t->parent = ie_find_dev(e, t->rt->conf->parent);
@@ -370,14 +369,14 @@ uplink_down(struct incident_engine *e, int di)
 }
 
 static void
-recheck_dev(struct device_rt *dev)
+recheck_dev(struct incident_engine *e, struct device_rt *dev)
 {
 	size_t i;
 
 	for (i = 0; i < dev->nchecks; i++)
 		if (dev->checks[i].conf->type != CHECK_PCAP) {
 			dev->checks[i].rerun = 1;
-			sched_run_now(dev->checks[i].item);
+			e->host.run_now(e->host.arg, &dev->checks[i]);
 		}
 }
 
@@ -399,7 +398,7 @@ recheck_outage_of(struct incident_engine *e, int di, int far_site)
 	for (i = 0; i < e->ndevs; i++)
 		if (far_site >= 0 && e->devs[i].site == far_site &&
 		    e->devs[i].state == DS_DOWN)
-			recheck_dev(e->devs[i].rt);
+			recheck_dev(e, e->devs[i].rt);
 	for (in = e->incs; in != NULL; in = in->next) {
 		if (in->state == INC_RESOLVED || (!strset_has(&in->devices,
 		    name) && !(far_site >= 0 && strset_has(&in->sites,
@@ -408,7 +407,7 @@ recheck_outage_of(struct incident_engine *e, int di, int far_site)
 		for (i = 0; i < in->devices.n; i++)
 			if ((k = ie_find_dev(e, in->devices.v[i])) >= 0 &&
 			    k != di && e->devs[k].state == DS_DOWN)
-				recheck_dev(e->devs[k].rt);
+				recheck_dev(e, e->devs[k].rt);
 	}
 }
 
@@ -534,7 +533,7 @@ incident_check_result(struct check_rt *c)
 		fail = 0;
 	}
 	flap_update(&s->hist, s->hist_at, &s->nhist, &s->flapping, fail,
-	    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
+	    e->conf->inc.flap_high, e->conf->inc.flap_low);
 	if (!fail) {
 		if (s->hard) {
 			/* Back: what hangs below it is re-checked now, so
@@ -542,7 +541,7 @@ incident_check_result(struct check_rt *c)
 			back = 1;
 			s->recovered_ms = now;
 			if (reach) {
-				daemon_recheck(e->d, c->dev, 0);
+				e->host.recheck(e->host.arg, c->dev);
 				recheck_outage_of(e, di, -1);
 			}
 			eval_soon(e);
@@ -561,7 +560,7 @@ incident_check_result(struct check_rt *c)
 			if (reach)
 				for (p = e->devs[di].parent; p >= 0;
 				    p = e->devs[p].parent)
-					recheck_dev(e->devs[p].rt);
+					recheck_dev(e, e->devs[p].rt);
 		}
 		if (!s->hard && (s->fails > k->retries || (reach &&
 		    (uplink_down(e, di) || (e->devs[di].parent >= 0 &&
@@ -569,7 +568,7 @@ incident_check_result(struct check_rt *c)
 			s->hard = 1;
 			eval_soon(e);
 		} else if (!s->hard)
-			sched_run_now(c->item);		/* retry at once */
+			e->host.run_now(e->host.arg, c);	/* at once */
 	}
 	if (k->type == CHECK_ICMP)
 		degrade_update(s, k, fail, back, rtt_loss);
@@ -653,7 +652,7 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			 * (one still reporting an old state) is not a flap. */
 			flap_update(&l->hist[end], l->hist_at[end],
 			    &l->nhist[end], &l->flap[end], st == 2,
-			    e->d->conf->inc.flap_high, e->d->conf->inc.flap_low);
+			    e->conf->inc.flap_high, e->conf->inc.flap_low);
 			l->flapping = l->flap[0] || l->flap[1];
 		}
 }
@@ -864,7 +863,7 @@ incident_aps(struct device_rt *dev, const struct ap_row *rows, size_t n,
 	struct dev_obs *o = &dev->obs;
 	struct incident_engine *e = ie_engine_of(dev);
 	long long now = wall_ms();
-	double forget = dev->d->conf->inc.wifi_ap_forget_ms;
+	double forget = dev->inc->conf->inc.wifi_ap_forget_ms;
 	char lost[200] = "", back[200] = "";
 	int nlost = 0, nback = 0, up, changed = 0;
 	size_t i, k;

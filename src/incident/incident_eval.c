@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "clock.h"
-#include "daemon.h"
+#include "devrt.h"
 #include "escape.h"
 #include "incident.h"
 #include "incident_int.h"
@@ -27,7 +27,6 @@
 #include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
-#include "scheduler.h"
 #include "snmpval.h"
 #include "store.h"
 #include "trap.h"
@@ -90,7 +89,7 @@ static int
 prio_for(struct incident_engine *e, enum situation sit,
     const struct problem *p)
 {
-	const struct config *c = e->d->conf;
+	const struct config *c = e->conf;
 	int best = 0, x, i;
 	size_t k;
 
@@ -161,7 +160,7 @@ problem_set(struct incident_engine *e, struct problem *p, enum inc_cause c,
 {
 	int prio;
 
-	prio = e->d->conf->inc.priority[sit];
+	prio = e->conf->inc.priority[sit];
 	if (p->prio != 9 && p->prio <= prio)
 		return 0;
 	p->cause = c;
@@ -856,7 +855,7 @@ wifi_excused(struct incident_engine *e, int s)
 
 	return ts->dark || ts->mark || ie_site_in_maint(e, s) ||
 	    (ts->dark_last > 0 && mono_ms() - ts->dark_last <
-	    e->d->conf->inc.wifi_ap_rejoin_ms) || site_failing_lately(e, s);
+	    e->conf->inc.wifi_ap_rejoin_ms) || site_failing_lately(e, s);
 }
 
 /* A site whose APs are all gone while the site itself answers. */
@@ -905,7 +904,7 @@ wifi_outage_evidence(struct incident_engine *e, int s)
 static void
 wifi_controller(struct incident_engine *e, int i)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 	struct tdev *t = &e->devs[i];
 	struct dev_obs *o = &t->rt->obs;
 	struct strset where = { NULL, 0 };
@@ -1208,7 +1207,7 @@ static int
 record(struct incident_engine *e, struct incident *in, const char *tl_event,
     const char *detail, const char *event, const struct problem *p)
 {
-	const struct config *c = e->d->conf;
+	const struct config *c = e->conf;
 	long long now = wall_ms(), tl;
 	char key[96], chan[256], src[400];
 	json_t *body;
@@ -1257,7 +1256,7 @@ record(struct incident_engine *e, struct incident *in, const char *tl_event,
 static void
 sla_set(struct incident_engine *e, struct incident *in)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 
 	in->respond_by = in->opened_at + (long long)ic->sla_respond_ms[
 	    in->priority];
@@ -1373,7 +1372,7 @@ record_or_back(struct incident_engine *e, struct incident *in,
 static void
 sla_check(struct incident_engine *e)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 	long long now = wall_ms(), since;
 	struct incident *in, saved;
 	char detail[300], when[32];
@@ -1674,7 +1673,7 @@ superseded(struct incident_engine *e, const struct incident *in)
 static void
 recover(struct incident_engine *e, struct incident *in, double now)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 	enum inc_state prev;
 	char detail[200];
 	double secs;
@@ -1747,7 +1746,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 static void
 reopen(struct incident_engine *e, struct incident *in, struct problem *p)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 	struct incident saved;
 	char detail[700];
 	long long now = wall_ms(), used, start;
@@ -1805,7 +1804,7 @@ static void
 forget_old(struct incident_engine *e)
 {
 	struct incident **pp = &e->incs, *in;
-	long long cutoff = wall_ms() - (long long)e->d->conf->inc.reopen_ms;
+	long long cutoff = wall_ms() - (long long)e->conf->inc.reopen_ms;
 
 	while ((in = *pp) != NULL) {
 		if (in->state == INC_RESOLVED && in->resolved_at < cutoff) {
@@ -1819,7 +1818,7 @@ forget_old(struct incident_engine *e)
 static void
 evaluate(struct incident_engine *e)
 {
-	const struct incident_conf *ic = &e->d->conf->inc;
+	const struct incident_conf *ic = &e->conf->inc;
 	struct incident *in;
 	struct pending *pd;
 	int *marks;
@@ -1971,20 +1970,25 @@ loaded(struct incident *in, void *arg)
 }
 
 struct incident_engine *
-incident_engine_new(struct daemon *d, char *err, size_t errlen)
+incident_engine_new(const struct config *conf, struct device_rt *devs,
+    size_t ndevs, struct event_base *base, struct http_engine *http,
+    const struct inc_host *host, char *err, size_t errlen)
 {
 	struct incident_engine *e = xcalloc(1, sizeof(*e));
 	struct timeval tv = { 0, EVAL_MS * 1000 };
 	struct incident *in;
 	int n;
 
-	e->d = d;
-	if ((e->st = store_open(d->conf->state_db, 0, err, errlen)) == NULL) {
+	e->conf = conf;
+	e->rt = devs;
+	e->nrt = ndevs;
+	e->host = *host;
+	if ((e->st = store_open(conf->state_db, 0, err, errlen)) == NULL) {
 		free(e);
 		return NULL;
 	}
 	n = store_load_incidents(e->st, wall_ms() -
-	    (long long)d->conf->inc.reopen_ms, loaded, e);
+	    (long long)conf->inc.reopen_ms, loaded, e);
 	/* From here on the loop: a locked store costs 100 ms, not 5 s, and
 	 * the disk's syncs are the syncer thread's. */
 	store_set_busy_ms(e->st, STORE_LOOP_BUSY_MS);
@@ -1996,22 +2000,26 @@ incident_engine_new(struct daemon *d, char *err, size_t errlen)
 		in->absent_since = 0;
 	if (n > 0)
 		log_info("store: %d incidents carried over", n);
-	e->nt = notifier_new(d->base, d->http, e->st);
-	notifier_configure(e->nt, d->conf);
+	e->nt = notifier_new(base, http, e->st);
+	notifier_configure(e->nt, conf);
 	ie_topo_build(e);
-	e->timer = event_new(d->base, -1, EV_PERSIST, eval_cb, e);
-	e->soon = event_new(d->base, -1, 0, eval_cb, e);
+	e->timer = event_new(base, -1, EV_PERSIST, eval_cb, e);
+	e->soon = event_new(base, -1, 0, eval_cb, e);
 	event_add(e->timer, &tv);
 	return e;
 }
 
 void
-incident_engine_reload(struct incident_engine *e)
+incident_engine_reload(struct incident_engine *e, const struct config *conf,
+    struct device_rt *devs, size_t ndevs)
 {
 	if (e == NULL)
 		return;
+	e->conf = conf;
+	e->rt = devs;
+	e->nrt = ndevs;
 	ie_topo_build(e);
-	notifier_configure(e->nt, e->d->conf);
+	notifier_configure(e->nt, e->conf);
 }
 
 void

@@ -7,7 +7,7 @@
 #ifndef NOCWATCH_INCIDENT_INT_H
 #define NOCWATCH_INCIDENT_INT_H
 
-#include "daemon.h"
+#include "devrt.h"
 #include "incident.h"
 
 struct device_rt;
@@ -94,7 +94,10 @@ struct pending {
 };
 
 struct incident_engine {
-	struct daemon		*d;
+	const struct config	*conf;
+	struct device_rt	*rt;		/* the host's devices */
+	size_t			 nrt;
+	struct inc_host		 host;
 	struct store		*st;
 	struct notifier		*nt;
 	struct tdev		*devs;

@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "clock.h"
-#include "daemon.h"
+#include "devrt.h"
 #include "escape.h"
 #include "incident.h"
 #include "incident_int.h"
@@ -25,7 +25,6 @@
 #include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
-#include "scheduler.h"
 #include "snmpval.h"
 #include "store.h"
 #include "trap.h"
@@ -227,7 +226,7 @@ wall_add(struct incident_engine *e, json_t *a, int dev, const char *metric,
 	char file[1024];
 	struct stat sb;
 
-	if (rrdstore_path(e->d->conf->rrd_dir, ie_dname(e, dev), metric, file,
+	if (rrdstore_path(e->conf->rrd_dir, ie_dname(e, dev), metric, file,
 	    sizeof(file)) == -1 || stat(file, &sb) == -1)
 		return;
 	json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "device",

@@ -248,15 +248,31 @@ run_end(struct replay *r, struct run *u)
 	check_probe_done(&res, c);
 }
 
+/* The engine's host, as the daemon is. */
+static void
+host_recheck(void *arg, struct device_rt *dev)
+{
+	daemon_recheck(arg, dev, 0);
+}
+
+static void
+host_run_now(void *arg, struct check_rt *c)
+{
+	(void)arg;
+	sched_run_now(c->item);
+}
+
 struct replay *
 replay_new(const char *dir, int reopen_s)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 	char path[600], err[256];
+	struct inc_host host = { NULL, host_recheck, host_run_now };
 	FILE *f;
 
 	if (r == NULL)
 		return NULL;
+	host.arg = &r->d;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	snprintf(path, sizeof(path), "%s/replay.conf", dir);
 	if ((f = fopen(path, "w")) == NULL)
@@ -279,8 +295,8 @@ replay_new(const char *dir, int reopen_s)
 	daemon_devices_build(&r->d, sim_run);
 	r->sd = calloc(r->d.ndevs + 1, sizeof(*r->sd));
 	r->cut = calloc(r->d.conf->nlinks + 1, sizeof(*r->cut));
-	if ((r->d.inc = incident_engine_new(&r->d, err, sizeof(err))) ==
-	    NULL) {
+	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
+	    r->d.base, NULL, &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
 		return NULL;
 	}
