@@ -53,9 +53,11 @@ struct incident_engine *incident_engine_new(const struct config *,
 void		 incident_engine_free(struct incident_engine *);
 void		 incident_engine_reload(struct incident_engine *,
 		    const struct config *, struct device_rt *, size_t ndevs);
-/* One evaluation now, as the engine's timer makes every half second: for
- * a simulation that moves a virtual clock and never runs the loop. */
+/* One evaluation now, as the engine's timer makes every half second, and
+ * whether a change asked for one soon (50 ms): for a simulation that moves
+ * a virtual clock and never runs the loop. */
 void		 incident_evaluate(struct incident_engine *);
+int		 incident_eval_asked(struct incident_engine *);
 
 /* Hooks from the checks and the trap receiver. */
 void		 incident_check_result(struct check_rt *);

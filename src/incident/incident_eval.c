@@ -1939,7 +1939,14 @@ incident_restarted(struct device_rt *dev, const char *how)
 void
 incident_evaluate(struct incident_engine *e)
 {
+	event_del(e->soon);	/* done now: a later change asks again */
 	evaluate(e);
+}
+
+int
+incident_eval_asked(struct incident_engine *e)
+{
+	return event_pending(e->soon, EV_TIMEOUT, NULL) != 0;
 }
 
 static void

@@ -9,8 +9,8 @@
  * is never called: the loop never runs).  What is simulated: the network.
  * A check that starts asks the world at that moment and ends after the
  * time its probe would take; the engine evaluates every half second, as
- * its timer does, and after checks end, as its "soon" does; the clock
- * moves only from one event to the next.
+ * its timer does, and 50 ms after a change asked it to, as its "soon"
+ * does; the clock moves only from one event to the next.
  */
 #include <math.h>
 #include <stdio.h>
@@ -371,10 +371,13 @@ step(struct replay *r)
 					fired = 1;
 				}
 	} while (fired);
-	if (now >= r->next_eval || ended) {
+	/* The engine's own pace: every half second, and 50 ms after a
+	 * change asked for it. */
+	if (ended && incident_eval_asked(r->d.inc) && now + 50 < r->next_eval)
+		r->next_eval = now + 50;
+	if (now >= r->next_eval) {
 		incident_evaluate(r->d.inc);
-		if (now >= r->next_eval)
-			r->next_eval = now + EVAL_EVERY_MS;
+		r->next_eval = now + EVAL_EVERY_MS;
 	}
 }
 
