@@ -30,7 +30,7 @@
 #include "replay.h"
 
 #define EPOCH_MS	1796000000000LL	/* 2026-11-29, a Sunday */
-#define EVAL_EVERY_MS	500.0	/* as the daemon's timer, and after runs */
+#define EVAL_EVERY_MS	500.0	/* as the daemon's timer */
 #define MAX_RUNS	64
 
 static const char estate[] =
@@ -71,7 +71,7 @@ struct run {
 	double			 end;		/* virtual ms */
 	enum probe_outcome	 outcome;
 	double			 rtt, loss;
-	int			 up;		/* snmp: core's links, read */
+	int			 up;	/* snmp: the links read */
 };
 
 struct sim_dev {
@@ -82,7 +82,7 @@ struct sim_dev {
 struct replay {
 	struct daemon		 d;
 	struct sim_dev		*sd;
-	int			*cut;		/* per link of the config */
+	int			*cut;	/* per link of the config */
 	struct run		 runs[MAX_RUNS];
 	size_t			 nruns;
 	double			 t0, next_eval;
@@ -124,8 +124,9 @@ edge_up(struct replay *r, int child, int parent)
 	for (i = 0; i < c->nlinks; i++) {
 		const struct link_conf *l = &c->links[i];
 
-		if (!((strcmp(l->dev[0], a) == 0 && strcmp(l->dev[1], b) == 0) ||
-		    (strcmp(l->dev[0], b) == 0 && strcmp(l->dev[1], a) == 0)))
+		if (!((strcmp(l->dev[0], a) == 0 &&
+		    strcmp(l->dev[1], b) == 0) || (strcmp(l->dev[0], b) == 0 &&
+		    strcmp(l->dev[1], a) == 0)))
 			continue;
 		links++;
 		if (!r->cut[i])
@@ -214,6 +215,19 @@ sim_run(void *arg)
 	u->end = now + (got == n ? u->rtt : k->timeout_ms);
 }
 
+/* Link i's ends on the polled device: their ifOperStatus. */
+static void
+if_report(struct replay *r, struct check_rt *c, size_t i)
+{
+	const struct link_conf *l = &r->d.conf->links[i];
+	int end;
+
+	for (end = 0; end < 2; end++)
+		if (strcmp(l->dev[end], c->dev->conf->name) == 0)
+			incident_ifstatus(c->dev, 100 + (long)i * 2 + end,
+			    l->ifname[end], r->cut[i] ? 2 : 1);
+}
+
 static void
 run_end(struct replay *r, struct run *u)
 {
@@ -234,17 +248,8 @@ run_end(struct replay *r, struct run *u)
 		probe_result_add(&res, "loss_pct", "%", u->loss);
 	}
 	/* The near end's ifOperStatus, as a poll of it reads them. */
-	if (u->up)
-		for (i = 0; i < r->d.conf->nlinks; i++) {
-			const struct link_conf *l = &r->d.conf->links[i];
-			int end;
-
-			for (end = 0; end < 2; end++)
-				if (strcmp(l->dev[end], c->dev->conf->name) == 0)
-					incident_ifstatus(c->dev, 100 + (long)i *
-					    2 + end, l->ifname[end],
-					    r->cut[i] ? 2 : 1);
-		}
+	for (i = 0; u->up && i < r->d.conf->nlinks; i++)
+		if_report(r, c, i);
 	check_probe_done(&res, c);
 }
 
