@@ -856,14 +856,22 @@ api_maint_end(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 	reply(req, 200, api_command(h, req, "maintenance-end", body));
 	json_decref(body);
 }
+/* A command on what the path names: /api/v1/RESOURCE/ID[/VERB]. */
+static void
+api_on_id(struct httpd *h, struct evhttp_request *req, const char *name,
+    const char *id)
+{
+	json_t *a = json_pack("{s:s}", "id", id);
+
+	reply(req, 200, api_command(h, req, name, a));
+	json_decref(a);
+}
+
 static void
 api_maint_remove(struct httpd *h, struct evhttp_request *req,
     char (*part)[256])
 {
-	json_t *a = json_pack("{s:s}", "id", part[3]);
-
-	reply(req, 200, api_command(h, req, "maintenance-end", a));
-	json_decref(a);
+	api_on_id(h, req, "maintenance-end", part[3]);
 }
 
 static void
@@ -877,11 +885,9 @@ static void
 api_outbox_retry(struct httpd *h, struct evhttp_request *req,
     char (*part)[256])
 {
-	json_t *a = json_pack("{s:s}", "id", part[3]);
-
-	reply(req, 200, api_command(h, req, "outbox-retry", a));
-	json_decref(a);
+	api_on_id(h, req, "outbox-retry", part[3]);
 }
+
 static void
 api_maint_list(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {

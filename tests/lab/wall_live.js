@@ -11,7 +11,7 @@
 // usage: node wall_live.js URL SITE SCREENSHOT-PREFIX [TIMEOUT-S]
 // (NODE_PATH must hold playwright-core; Chromium is Debian's.)
 "use strict";
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.js");
 
 const [url, site, shot, limit] = process.argv.slice(2);
 const deadline = Date.now() + 1000 * Number(limit || 120);
@@ -25,12 +25,7 @@ async function waitFor(page, fn, arg) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update",
-      "--disable-sync"],
-  });
+  const browser = await launch();
   let code = 1;
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

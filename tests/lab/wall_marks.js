@@ -11,19 +11,14 @@
 // usage: node wall_marks.js URL SELECTOR REGEX SCREENSHOT [TIMEOUT-S]
 // (NODE_PATH must hold playwright-core; Chromium is Debian's.)
 "use strict";
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.js");
 
 const [url, selector, pattern, shot, limit] = process.argv.slice(2);
 
 function say(line) { process.stdout.write(line + "\n"); }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update",
-      "--disable-sync"],
-  });
+  const browser = await launch();
   let code = 1;
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

@@ -53,6 +53,19 @@ has_site(json_t *inc, const char *site)
 	return 0;
 }
 
+/* The last incident of all in this situation, or NULL. */
+static json_t *
+by_situation(json_t *all, const char *sit)
+{
+	json_t *v, *found = NULL;
+	size_t i;
+
+	json_array_foreach(all, i, v)
+		if (strcmp(s_(v, "situation"), sit) == 0)
+			found = v;
+	return found;
+}
+
 static int
 timeline_has(json_t *inc, const char *event)
 {
@@ -160,7 +173,7 @@ static void
 cut_then_loss(void)
 {
 	struct replay *r = fresh(15 * 60);
-	json_t *all, *p1 = NULL, *p4 = NULL, *v, *rep;
+	json_t *all, *p1, *p4, *v, *rep;
 	size_t i;
 	char name[200];
 	int open_mid = 0;
@@ -182,12 +195,8 @@ cut_then_loss(void)
 	replay_loss(r, "library", 0);
 	replay_until(r, 1500);
 	all = replay_incidents(r);
-	json_array_foreach(all, i, v) {
-		if (strcmp(s_(v, "situation"), "site-down") == 0)
-			p1 = v;
-		if (strcmp(s_(v, "situation"), "link-degraded") == 0)
-			p4 = v;
-	}
+	p1 = by_situation(all, "site-down");
+	p4 = by_situation(all, "link-degraded");
 	CHECK(json_array_size(all) == 2, "cut, repair, loss 9 min later: "
 	    "two incidents");
 	CHECK(p1 && strcmp(s_(p1, "priority"), "P1") == 0 &&
@@ -319,9 +328,8 @@ static void
 loss_then_cut(void)
 {
 	struct replay *r = fresh(15 * 60);
-	json_t *all, *v, *p1 = NULL, *p4 = NULL;
+	json_t *all, *p1, *p4;
 	char name[200];
-	size_t i;
 
 	replay_until(r, 60);
 	replay_loss(r, "library", 20);
@@ -333,12 +341,8 @@ loss_then_cut(void)
 	replay_link(r, "lib-fibre", 0);
 	replay_until(r, 700);
 	all = replay_incidents(r);
-	json_array_foreach(all, i, v) {
-		if (strcmp(s_(v, "situation"), "site-down") == 0)
-			p1 = v;
-		if (strcmp(s_(v, "situation"), "link-degraded") == 0)
-			p4 = v;
-	}
+	p1 = by_situation(all, "site-down");
+	p4 = by_situation(all, "link-degraded");
 	snprintf(name, sizeof(name), "loss for 300 s, the cut just after: "
 	    "the loss's episode ends by the cut (%.0f s), not at its repair",
 	    p4 ? ep_dur(p4, 0) : -1);
