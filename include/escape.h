@@ -21,6 +21,12 @@ long	str_unescape(char *dst, size_t dstlen, const char *src);
  * character a space.  Always NUL-terminated; returns dst.
  */
 char	*str_utf8_copy(char *dst, size_t dstlen, const char *src);
+/*
+ * strlcpy: src (NULL: "") into dst, cut to fit, always NUL-terminated;
+ * what snprintf(dst, len, "%s", src) does, without parsing a format on
+ * the paths every check result takes.
+ */
+void	 str_copy(char *dst, size_t dstlen, const char *src);
 /* Bytes of the UTF-8 character at s (1..4), or 0 if it is not valid. */
 size_t	 str_utf8_len(const unsigned char *s);
 

@@ -40,6 +40,8 @@ void		 sched_run_now(struct sched_item *);
 void		 sched_remove(struct sched_item *);
 /* Milliseconds (monotonic) until the item's next run. */
 double		 sched_next_in(const struct sched_item *);
+/* When it runs next: monotonic ms (mono_ms()'s clock). */
+double		 sched_due(const struct sched_item *);
 void		 sched_stats(const struct sched *, struct sched_stats *);
 /* Run the item now as its timer would (then at its next slot): for a
  * simulation that moves a virtual clock and never runs the loop. */

@@ -218,6 +218,12 @@ sched_next_in(const struct sched_item *it)
 	return it->due_ms - mono_ms();
 }
 
+double
+sched_due(const struct sched_item *it)
+{
+	return it->due_ms;
+}
+
 void
 sched_stats(const struct sched *s, struct sched_stats *st)
 {

@@ -29,6 +29,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -613,10 +614,17 @@ if_obs_oper(struct if_obs *io, int oper, int announced, const char *how)
 int
 ie_ifname_matches(const char *conf, const struct if_obs *i)
 {
-	char num[24];
+	char *end;
+	long n;
 
-	snprintf(num, sizeof(num), "%ld", i->index);
-	return strcmp(conf, i->name) == 0 || strcmp(conf, num) == 0;
+	if (strcmp(conf, i->name) == 0)
+		return 1;
+	/* Or its ifIndex, written as a plain decimal number. */
+	if (conf[0] < '0' || conf[0] > '9' || (conf[0] == '0' && conf[1]))
+		return 0;
+	errno = 0;
+	n = strtol(conf, &end, 10);
+	return errno == 0 && *end == '\0' && n == i->index;
 }
 
 static void
@@ -647,7 +655,7 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			}
 			l->oper[end] = st;
 			l->at[end] = wall_ms();
-			snprintf(l->how[end], sizeof(l->how[end]), "%s", how);
+			str_copy(l->how[end], sizeof(l->how[end]), how);
 			/* Per end: the two ends disagreeing for a while
 			 * (one still reporting an old state) is not a flap. */
 			flap_update(&l->hist[end], l->hist_at[end],

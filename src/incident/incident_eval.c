@@ -8,6 +8,7 @@
 
 #include <fnmatch.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ evid_add(struct problem *p, long long at, const char *source,
 		return;
 	v = &p->ev[p->nev++];
 	v->at = at > 0 ? at : wall_ms();
-	snprintf(v->source, sizeof(v->source), "%s", source);
+	str_copy(v->source, sizeof(v->source), source);
 	va_start(ap, fmt);
 	vsnprintf(v->text, sizeof(v->text), fmt, ap);
 	va_end(ap);
@@ -146,9 +147,12 @@ problem_new(struct incident_engine *e, const char *key)
 	for (i = 0; i < e->nprobs; i++)
 		if (strcmp(e->probs[i].key, key) == 0)
 			return &e->probs[i];
-	e->probs = xreallocarray(e->probs, e->nprobs + 1, sizeof(*e->probs));
-	p = memset(&e->probs[e->nprobs++], 0, sizeof(*p));
-	snprintf(p->key, sizeof(p->key), "%s", key);
+	if (e->nprobs == e->cprobs) {
+		e->cprobs = e->cprobs ? e->cprobs * 2 : 16;
+		e->probs = xreallocarray(e->probs, e->cprobs, sizeof(*e->probs));
+	}
+	p = memset(&e->probs[e->nprobs++], 0, offsetof(struct problem, ev));
+	str_copy(p->key, sizeof(p->key), key);
 	p->prio = 9;
 	return p;
 }
@@ -1792,12 +1796,35 @@ reopen(struct incident_engine *e, struct incident *in, struct problem *p)
 	update_incident(e, in, p);
 }
 
+/*
+ * The maintenance windows are read from the store when the engine starts,
+ * when one is added or removed (both come through the engine) and once a
+ * minute besides (a store edited by hand); which of them are in force is
+ * worked out from the clock at every evaluation, without a query: the
+ * store is not read on the loop every few seconds, and a window starts
+ * and ends on time.
+ */
+static void
+maint_in_force(struct incident_engine *e)
+{
+	long long now = wall_ms();
+	size_t i;
+
+	e->nmaint = 0;
+	for (i = 0; i < e->nmaint_all; i++)
+		if (e->maint_all[i].starts <= now && e->maint_all[i].ends > now)
+			e->maint[e->nmaint++] = e->maint_all[i];
+}
+
 static void
 maint_reload(struct incident_engine *e, double now)
 {
-	free(e->maint);
-	e->nmaint = store_maint_active(e->st, wall_ms(), &e->maint);
+	free(e->maint_all);
+	e->nmaint_all = store_maint_upcoming(e->st, wall_ms(), &e->maint_all);
 	e->maint_at = now;
+	free(e->maint);
+	e->maint = xreallocarray(NULL, e->nmaint_all + 1, sizeof(*e->maint));
+	maint_in_force(e);
 }
 
 static void
@@ -1828,6 +1855,7 @@ evaluate(struct incident_engine *e)
 	e->gen++;
 	if (e->maint_at == 0 || now - e->maint_at > MAINT_RELOAD_MS)
 		maint_reload(e, now);
+	maint_in_force(e);
 	states(e);
 	marks = xcalloc(e->ndevs + 1, sizeof(int));
 	for (i = 0; i < e->ndevs; i++)
@@ -2048,6 +2076,7 @@ incident_engine_free(struct incident_engine *e)
 	free(e->pend);
 	free(e->probs);
 	free(e->maint);
+	free(e->maint_all);
 	store_close(e->st);
 	free(e);
 }

@@ -14,7 +14,7 @@ struct device_rt;
 struct event;
 
 #define EVAL_MS			500
-#define MAINT_RELOAD_MS		5000
+#define MAINT_RELOAD_MS		60000
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
 #define FLAP_HISTORY		CHECK_FLAP_HISTORY
 #define FLAP_WINDOW_MS		(15 * 60 * 1000.0)	/* changes older: none */
@@ -80,11 +80,13 @@ struct problem {
 	int		 prio;
 	char		 title[300];
 	struct strset	 sites, devices, subjects;
-	struct evid	 ev[MAX_EVIDENCE];
 	int		 nev;
 	long long	 started_at;
 	int		 confirmed, flapping;
 	long long	 maint;
+	/* Last: a new problem clears what comes before (9 KB of evidence
+	 * slots are filled as they are used). */
+	struct evid	 ev[MAX_EVIDENCE];
 };
 
 struct pending {
@@ -110,10 +112,12 @@ struct incident_engine {
 	struct pending		*pend;
 	size_t			 npend;
 	struct problem		*probs;
-	size_t			 nprobs;
-	struct maint_row	*maint;
+	size_t			 nprobs, cprobs;	/* used, allocated */
+	struct maint_row	*maint;		/* in force now */
 	size_t			 nmaint;
-	double			 maint_at;
+	struct maint_row	*maint_all;	/* in force or to come */
+	size_t			 nmaint_all;
+	double			 maint_at;	/* maint_all read (mono ms) */
 	struct event		*timer, *soon;
 	int			 gen;
 	unsigned		 topo_gen;	/* topologies built */

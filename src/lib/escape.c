@@ -107,6 +107,20 @@ str_utf8_len(const unsigned char *s)
 	return n;
 }
 
+void
+str_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t n;
+
+	if (dstlen == 0)
+		return;
+	if (src == NULL)
+		src = "";
+	n = strnlen(src, dstlen - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 char *
 str_utf8_copy(char *dst, size_t dstlen, const char *src)
 {

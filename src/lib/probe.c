@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "probe.h"
 
 static const char *const outcome_names[PROBE_OUTCOME_MAX] = {
@@ -30,7 +31,7 @@ void
 probe_result_init(struct probe_result *r, const char *target)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->target, sizeof(r->target), "%s", target ? target : "");
+	str_copy(r->target, sizeof(r->target), target);
 	clock_gettime(CLOCK_REALTIME, &r->started);
 }
 
@@ -55,7 +56,7 @@ probe_result_add(struct probe_result *r, const char *name, const char *unit,
 	if (r->nvalues >= PROBE_MAX_VALUES)
 		return;
 	v = &r->values[r->nvalues++];
-	snprintf(v->name, sizeof(v->name), "%s", name);
+	str_copy(v->name, sizeof(v->name), name);
 	v->unit = unit ? unit : "";
 	v->value = value;
 }

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "config.h"
 #include "daemon.h"
 #include "incident.h"
@@ -77,12 +78,14 @@ struct run {
 struct sim_dev {
 	int	 down;
 	double	 loss;		/* % on its path (its site's) */
+	int	 parent;	/* index, -1: none */
 };
 
 struct replay {
 	struct daemon		 d;
 	struct sim_dev		*sd;
 	int			*cut;	/* per link of the config */
+	int			(*ends)[2];	/* its devices' indexes */
 	struct run		 runs[MAX_RUNS];
 	size_t			 nruns;
 	double			 t0, next_eval;
@@ -115,18 +118,14 @@ dev_index(struct replay *r, const char *name)
 static int
 edge_up(struct replay *r, int child, int parent)
 {
-	const struct config *c = r->d.conf;
-	const char *a = r->d.devs[child].conf->name,
-	    *b = r->d.devs[parent].conf->name;
 	size_t i;
 	int links = 0, up = 0;
 
-	for (i = 0; i < c->nlinks; i++) {
-		const struct link_conf *l = &c->links[i];
+	for (i = 0; i < r->d.conf->nlinks; i++) {
+		const int *e = r->ends[i];
 
-		if (!((strcmp(l->dev[0], a) == 0 &&
-		    strcmp(l->dev[1], b) == 0) || (strcmp(l->dev[0], b) == 0 &&
-		    strcmp(l->dev[1], a) == 0)))
+		if (!((e[0] == child && e[1] == parent) ||
+		    (e[0] == parent && e[1] == child)))
 			continue;
 		links++;
 		if (!r->cut[i])
@@ -143,9 +142,7 @@ reachable(struct replay *r, int i)
 	for (;;) {
 		if (r->sd[i].down)
 			return 0;
-		if (r->d.devs[i].conf->parent == NULL)
-			return 1;
-		if ((p = dev_index(r, r->d.devs[i].conf->parent)) < 0)
+		if ((p = r->sd[i].parent) < 0)
 			return 1;
 		if (!edge_up(r, i, p))
 			return 0;
@@ -162,8 +159,7 @@ path_loss(struct replay *r, int i)
 	for (; i >= 0; i = p) {
 		if (r->sd[i].loss > loss)
 			loss = r->sd[i].loss;
-		p = r->d.devs[i].conf->parent ? dev_index(r,
-		    r->d.devs[i].conf->parent) : -1;
+		p = r->sd[i].parent;
 	}
 	return loss;
 }
@@ -237,8 +233,8 @@ run_end(struct replay *r, struct run *u)
 
 	probe_result_init(&res, c->dev->conf->address);
 	res.outcome = u->outcome;
-	snprintf(res.detail, sizeof(res.detail), "%s",
-	    u->outcome == PROBE_OK ? "" : "no reply within the timeout");
+	str_copy(res.detail, sizeof(res.detail), u->outcome == PROBE_OK ? "" :
+	    "no reply within the timeout");
 	res.elapsed_ms = c->conf->type == CHECK_ICMP && u->outcome == PROBE_OK ?
 	    u->rtt : c->conf->timeout_ms;
 	if (c->conf->type == CHECK_ICMP && u->outcome == PROBE_OK) {
@@ -273,6 +269,7 @@ replay_new(const char *dir, int reopen_s)
 	struct replay *r = calloc(1, sizeof(*r));
 	char path[600], err[256];
 	struct inc_host host = { NULL, host_recheck, host_run_now };
+	size_t i, k;
 	FILE *f;
 
 	if (r == NULL)
@@ -300,6 +297,17 @@ replay_new(const char *dir, int reopen_s)
 	daemon_devices_build(&r->d, sim_run);
 	r->sd = calloc(r->d.ndevs + 1, sizeof(*r->sd));
 	r->cut = calloc(r->d.conf->nlinks + 1, sizeof(*r->cut));
+	r->ends = calloc(r->d.conf->nlinks + 1, sizeof(*r->ends));
+	if (r->sd == NULL || r->cut == NULL || r->ends == NULL)
+		return NULL;
+	/* Names to indexes once: the probes ask for every run. */
+	for (i = 0; i < r->d.ndevs; i++)
+		r->sd[i].parent = r->d.devs[i].conf->parent ? dev_index(r,
+		    r->d.devs[i].conf->parent) : -1;
+	for (i = 0; i < r->d.conf->nlinks; i++)
+		for (k = 0; k < 2; k++)
+			r->ends[i][k] = dev_index(r,
+			    r->d.conf->links[i].dev[k]);
 	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
 	    r->d.base, NULL, &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
@@ -320,6 +328,7 @@ replay_free(struct replay *r)
 	config_free(r->d.conf);
 	free(r->sd);
 	free(r->cut);
+	free(r->ends);
 	free(r);
 }
 
@@ -327,7 +336,7 @@ replay_free(struct replay *r)
 static double
 next_event(struct replay *r)
 {
-	double t = r->next_eval, now = mono_ms(), due;
+	double t = r->next_eval, due;
 	size_t i, k;
 
 	for (i = 0; i < r->nruns; i++)
@@ -335,7 +344,7 @@ next_event(struct replay *r)
 			t = r->runs[i].end;
 	for (i = 0; i < r->d.ndevs; i++)
 		for (k = 0; k < r->d.devs[i].nchecks; k++) {
-			due = now + sched_next_in(r->d.devs[i].checks[k].item);
+			due = sched_due(r->d.devs[i].checks[k].item);
 			if (due < t)
 				t = due;
 		}
@@ -370,8 +379,8 @@ step(struct replay *r)
 		fired = 0;
 		for (i = 0; i < r->d.ndevs; i++)
 			for (k = 0; k < r->d.devs[i].nchecks; k++)
-				if (sched_next_in(r->d.devs[i].checks[k].item)
-				    <= 0) {
+				if (sched_due(r->d.devs[i].checks[k].item) <=
+				    now) {
 					sched_fire(r->d.devs[i].checks[k].item);
 					fired = 1;
 				}

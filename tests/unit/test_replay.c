@@ -10,10 +10,13 @@
  * an independent model of what must come of it.  All in virtual time:
  * hours of faults in well under a second each.
  */
+#include <sys/wait.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -455,6 +458,7 @@ fault_set(struct replay *r, const char *site, int kind, int on)
 }
 
 static unsigned seed;
+static double virtual_s;	/* the random sequences' virtual time */
 
 static double
 urand(double a, double b)
@@ -638,6 +642,7 @@ random_sequence(unsigned s, char *why, size_t whylen)
 			f[js][ks].until = -1;
 	}
 	replay_until(r, end + 120);
+	virtual_s += end + 120;
 	all = replay_incidents(r);
 	for (i = 0; i < 2 && ok; i++)
 		ok = judge_site(all, sites[i], ex[i], nex[i], why, whylen);
@@ -668,6 +673,124 @@ random_sequence(unsigned s, char *why, size_t whylen)
 	return ok;
 }
 
+static int
+make_dir(void)
+{
+	/* In memory where there is a tmpfs (the store syncs every change),
+	 * else on the disk. */
+	snprintf(dir, sizeof(dir), "/dev/shm/nocwatch-replay.XXXXXX");
+	if (mkdtemp(dir) != NULL)
+		return 0;
+	snprintf(dir, sizeof(dir), "/tmp/nocwatch-replay.XXXXXX");
+	if (mkdtemp(dir) != NULL)
+		return 0;
+	perror("mkdtemp");
+	return -1;
+}
+
+/* What one process of the random phase found. */
+struct tally {
+	int		 passed, ran;
+	unsigned	 first_bad;
+	double		 virtual_s;
+	char		 why[300];
+	char		 dir[64];
+};
+
+static void clean(void);
+
+static double
+real_mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Seeds 1..n, dealt to nproc processes (one per core: the sequences are
+ * independent, each with its own store in its own directory); their
+ * tallies come back through a pipe.
+ */
+static void
+random_phase(int n, int nproc, struct tally *all)
+{
+	int fd[2], k, status;
+	pid_t pid;
+	unsigned s;
+
+	memset(all, 0, sizeof(*all));
+	if (pipe(fd) == -1) {
+		perror("pipe");
+		exit(1);
+	}
+	fflush(NULL);
+	for (k = 0; k < nproc; k++) {
+		if ((pid = fork()) == -1) {
+			perror("fork");
+			exit(1);
+		}
+		if (pid == 0) {
+			struct tally t;
+
+			close(fd[0]);
+			memset(&t, 0, sizeof(t));
+			if (k > 0 && make_dir() == -1)
+				_exit(1);
+#if !defined(__SANITIZE_ADDRESS__)
+			if (k > 0) {
+				char log[100];
+
+				snprintf(log, sizeof(log), "%s/engine.log",
+				    dir);
+				if (freopen(log, "w", stderr) == NULL)
+					_exit(1);
+			}
+#endif
+			virtual_s = 0;
+			for (s = 1 + (unsigned)k; s <= (unsigned)n;
+			    s += (unsigned)nproc) {
+				char w[300];
+
+				t.ran++;
+				if (random_sequence(s, w, sizeof(w)))
+					t.passed++;
+				else if (t.first_bad == 0 || s < t.first_bad) {
+					t.first_bad = s;
+					snprintf(t.why, sizeof(t.why), "%s", w);
+				}
+			}
+			t.virtual_s = virtual_s;
+			snprintf(t.dir, sizeof(t.dir), "%s", dir);
+			if (k > 0 && t.passed == t.ran)
+				clean();
+			if (write(fd[1], &t, sizeof(t)) != (ssize_t)sizeof(t))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(fd[1]);
+	for (k = 0; k < nproc; k++) {
+		struct tally t;
+
+		if (read(fd[0], &t, sizeof(t)) != (ssize_t)sizeof(t))
+			break;
+		all->passed += t.passed;
+		all->ran += t.ran;
+		all->virtual_s += t.virtual_s;
+		if (t.first_bad != 0 && (all->first_bad == 0 ||
+		    t.first_bad < all->first_bad)) {
+			all->first_bad = t.first_bad;
+			snprintf(all->why, sizeof(all->why), "%s", t.why);
+			snprintf(all->dir, sizeof(all->dir), "%s", t.dir);
+		}
+	}
+	close(fd[0]);
+	while (wait(&status) > 0)
+		;
+}
+
 static void
 clean(void)
 {
@@ -686,20 +809,13 @@ clean(void)
 int
 main(void)
 {
-	char why[300], name[400];
-	int passed = 0, n = 100;
-	unsigned s, first_bad = 0;
+	char why[300], name[600];
+	int n = 100, nproc;
+	struct tally t;
+	double t0, secs;
 
-	/* In memory where there is a tmpfs (the store syncs every change),
-	 * else on the disk. */
-	snprintf(dir, sizeof(dir), "/dev/shm/nocwatch-replay.XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		snprintf(dir, sizeof(dir), "/tmp/nocwatch-replay.XXXXXX");
-		if (mkdtemp(dir) == NULL) {
-			perror("mkdtemp");
-			return 1;
-		}
-	}
+	if (make_dir() == -1)
+		return 1;
 #if defined(__SANITIZE_ADDRESS__)
 	/* Under the sanitizers every allocation unwinds its stack: fewer
 	 * sequences (the plain build runs them all), and stderr kept for
@@ -722,30 +838,36 @@ main(void)
 	if (getenv("REPLAY_N") != NULL)		/* more sequences, by hand */
 		n = atoi(getenv("REPLAY_N"));
 	if (getenv("REPLAY_SEED") != NULL) {
-		s = (unsigned)atoi(getenv("REPLAY_SEED"));
+		unsigned s = (unsigned)atoi(getenv("REPLAY_SEED"));
+
 		printf("# seed %u: %s\n", s, random_sequence(s, why,
 		    sizeof(why)) ? "as the model says" : why);
 		return 0;
 	}
-	for (s = 1; s <= (unsigned)n; s++) {
-		char w[300];
-
-		if (random_sequence(s, w, sizeof(w)))
-			passed++;
-		else if (first_bad == 0) {
-			first_bad = s;
-			snprintf(why, sizeof(why), "%s", w);
-		}
-	}
+	nproc = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nproc < 1)
+		nproc = 1;
+	if (nproc > 8)
+		nproc = 8;
+	/* The real time the phase takes (the clock module's is virtual). */
+	t0 = real_mono_s();
+	random_phase(n, nproc, &t);
+	secs = real_mono_s() - t0;
+	printf("# %d random sequences (%.0f hours of virtual time) in %.2f s "
+	    "on %d processes: %.0f sequences a second\n", t.ran,
+	    t.virtual_s / 3600, secs, nproc, secs > 0 ? t.ran / secs : 0);
 	/* Seeds that found faults, kept whatever n is: 51, four cuts of the
 	 * library in an hour and its camera, polled every 5 minutes, taken
 	 * for flapping (the last incident held open past its SLA). */
 	CHECK(random_sequence(51, why, sizeof(why)), "seed 51 (a slow poll "
 	    "taken for flapping) as the model says");
 	snprintf(name, sizeof(name), "random fault sequences at two sites "
-	    "match the model (%d of %d; first miss: seed %u: %s)", passed, n,
-	    first_bad, first_bad ? why : "none");
-	CHECK(passed == n, name);
+	    "match the model (%d of %d; first miss: seed %u: %s)", t.passed, n,
+	    t.first_bad, t.first_bad ? t.why : "none");
+	CHECK(t.passed == n && t.ran == n, name);
+	if (t.first_bad != 0 && strcmp(t.dir, dir) != 0)
+		printf("# the engine's log of that process: %s/engine.log\n",
+		    t.dir);
 	if (unit_failed)
 		printf("# the engine's log: %s/engine.log\n", dir);
 	else
