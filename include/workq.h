@@ -45,7 +45,8 @@ struct workq	*workq_new(struct event_base *, const char *name,
 int		 workq_submit(struct workq *, struct work *, int timeout_ms);
 void		 workq_stats(struct workq *, struct workq_stats *);
 /* Stop: queued jobs are dropped (late, release); waits grace_ms for the
- * job running, and leaves a thread stuck past it behind. */
-void		 workq_free(struct workq *, int grace_ms);
+ * job running, and leaves a thread stuck past it behind: -1 then (what
+ * that job uses must be left too), else 0. */
+int		 workq_free(struct workq *, int grace_ms);
 
 #endif

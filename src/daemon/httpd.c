@@ -96,6 +96,7 @@ struct stream {
 	struct httpd		*h;
 	char			 addr[64];	/* the client */
 	double			 since;
+	int			 fed;		/* has had a summary */
 };
 
 struct httpd {
@@ -117,6 +118,8 @@ struct httpd {
 	size_t			 nconns;
 	unsigned long long	 slow_cut, client_cut;
 	struct workq		*rq;		/* graphs and exports */
+	struct hstore		*sq;		/* store reads */
+	int			 sum_busy, sum_again;	/* streams' summary */
 };
 
 enum scope { SCOPE_PUBLIC, SCOPE_READ, SCOPE_WRITE };
@@ -348,6 +351,11 @@ health_json(struct httpd *h)
 	    "s:f}", "done", (json_int_t)ws.done, "late", (json_int_t)ws.late,
 	    "refused", (json_int_t)ws.refused, "queued",
 	    (json_int_t)ws.queued, "busy_s", ws.busy_s));
+	httpd_store_stats(h->sq, &ws);
+	json_object_set_new(o, "store_reads", json_pack("{s:I, s:I, s:I, "
+	    "s:I, s:f}", "done", (json_int_t)ws.done, "late",
+	    (json_int_t)ws.late, "refused", (json_int_t)ws.refused, "queued",
+	    (json_int_t)ws.queued, "busy_s", ws.busy_s));
 	return o;
 }
 
@@ -357,8 +365,8 @@ get_incidents(struct httpd *h, struct evhttp_request *req)
 	char sbuf[32], pbuf[8];
 	const char *state = httpd_query_param(req, "state", sbuf, sizeof(sbuf));
 	const char *prio = httpd_query_param(req, "priority", pbuf, sizeof(pbuf));
+	struct hstore_query q;
 	int p = 0;
-	json_t *a;
 
 	if (state != NULL && strcmp(state, "open") != 0 && strcmp(state,
 	    "acknowledged") != 0 && strcmp(state, "resolved") != 0 &&
@@ -375,11 +383,12 @@ get_incidents(struct httpd *h, struct evhttp_request *req)
 		}
 		p = prio[1] - '0';
 	}
-	a = store_incidents_json(incident_store(h->d->inc), state, p, 500);
-	if (a == NULL)
-		httpd_reply_error(req, 500, "the store did not answer");
-	else
-		httpd_reply_json(req, 200, a);
+	memset(&q, 0, sizeof(q));
+	q.kind = HS_INCIDENTS;
+	snprintf(q.state, sizeof(q.state), "%s", state ? state : "");
+	q.prio = p;
+	q.limit = 500;
+	httpd_store_reply(h->sq, req, &q);
 }
 
 static int
@@ -410,19 +419,19 @@ read_body_json(struct evhttp_request *req)
 
 /* --- server-sent events ------------------------------------------------- */
 
-static json_t *
-summary_json(struct httpd *h)
+/* The wall's state: the sites as the engine sees them now, the active
+ * incidents and the dead letters as the store has them (read off the
+ * loop). */
+static void
+summary_query(struct httpd *h, struct hstore_query *q)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "sites", incident_sites_json(h->d->inc));
-	json_object_set_new(o, "incidents", store_incidents_json(
-	    incident_store(h->d->inc), "active", 0, 100));
-	/* Notifications a channel refused for good: on the wall too. */
-	json_object_set_new(o, "dead_letters", json_integer((json_int_t)
-	    store_outbox_dead_count(incident_store(h->d->inc))));
-	return o;
+	memset(q, 0, sizeof(*q));
+	q->kind = HS_SUMMARY;
+	q->limit = 100;
+	q->sites = incident_sites_json(h->d->inc);
 }
+
+static void	summary_request(struct httpd *);
 
 static void
 stream_closed(struct evhttp_connection *c, void *arg)
@@ -503,8 +512,6 @@ get_events(struct httpd *h, struct evhttp_request *req)
 	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
 	struct stream *s;
 	char addr[64];
-	json_t *j;
-	char *txt;
 
 	client_addr(h, req, addr, sizeof(addr));
 	if ((s = stream_slot(h, addr)) == NULL) {
@@ -521,11 +528,9 @@ get_events(struct httpd *h, struct evhttp_request *req)
 	evhttp_send_reply_start(req, 200, "OK");
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    stream_closed, s);
-	j = summary_json(h);
-	txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(j);
-	stream_send(s, txt);
-	free(txt);
+	/* Its first summary as soon as the store has answered. */
+	s->fed = 0;
+	summary_request(h);
 }
 
 static void
@@ -589,12 +594,56 @@ fd_headroom(struct httpd *h)
 	}
 }
 
+/* The store's answer: to every stream when it changed, and to the new
+ * ones. */
+static void
+summary_answer(void *arg, json_t *j)
+{
+	struct httpd *h = arg;
+	struct stream *s;
+	char *txt;
+	int i, changed;
+
+	h->sum_busy = 0;
+	if (j != NULL) {
+		txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_decref(j);
+		changed = h->last == NULL || strcmp(h->last, txt) != 0;
+		for (i = 0; i < MAX_STREAMS; i++) {
+			s = &h->streams[i];
+			if (s->req != NULL && (changed || !s->fed)) {
+				stream_send(s, txt);
+				s->fed = 1;
+			}
+		}
+		free(h->last);
+		h->last = txt;
+	}
+	if (h->sum_again) {
+		h->sum_again = 0;
+		summary_request(h);
+	}
+}
+
+/* One summary query at a time; asked for again meanwhile, one more. */
+static void
+summary_request(struct httpd *h)
+{
+	struct hstore_query q;
+
+	if (h->sum_busy) {
+		h->sum_again = 1;
+		return;
+	}
+	summary_query(h, &q);
+	if (httpd_store_call(h->sq, &q, summary_answer, h) == 0)
+		h->sum_busy = 1;
+}
+
 static void
 tick_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
-	json_t *j;
-	char *txt;
 	int i, any = 0;
 
 	(void)fd;
@@ -603,20 +652,8 @@ tick_run(evutil_socket_t fd, short what, void *arg)
 	conns_sweep(h);
 	for (i = 0; i < MAX_STREAMS; i++)
 		any |= h->streams[i].req != NULL;
-	if (!any)
-		return;
-	j = summary_json(h);
-	txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(j);
-	if (h->last != NULL && strcmp(h->last, txt) == 0) {
-		free(txt);
-		return;
-	}
-	for (i = 0; i < MAX_STREAMS; i++)
-		if (h->streams[i].req != NULL)
-			stream_send(&h->streams[i], txt);
-	free(h->last);
-	h->last = txt;
+	if (any)
+		summary_request(h);
 }
 
 static void
@@ -751,8 +788,11 @@ api_health(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 static void
 api_state(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
+	struct hstore_query q;
+
 	(void)part;
-	httpd_reply_json(req, 200, summary_json(h));
+	summary_query(h, &q);
+	httpd_store_reply(h->sq, req, &q);
 }
 
 static void
@@ -797,14 +837,14 @@ api_incidents(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 static void
 api_incident(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
-	long long id;
-	json_t *j;
+	struct hstore_query q;
 
-	if (parse_id(part[3], &id) == -1 || (j = store_incident_json(
-	    incident_store(h->d->inc), id)) == NULL)
+	memset(&q, 0, sizeof(q));
+	q.kind = HS_INCIDENT;
+	if (parse_id(part[3], &q.id) == -1)
 		httpd_reply_error(req, 404, "no such incident");
 	else
-		httpd_reply_json(req, 200, j);
+		httpd_store_reply(h->sq, req, &q);
 }
 
 /* A command's answer with this status, if it was not refused. */
@@ -822,11 +862,16 @@ api_ack(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 	    part[3], "by", json_object_get(body, "by")), *rep;
 
 	rep = api_command(h, req, "ack", a);
-	/* Acknowledged: the incident as GET /api/v1/incidents/ID shows it. */
-	if (rep != NULL)
-		httpd_reply_json(req, 200, store_incident_json(incident_store(
-		    h->d->inc), json_integer_value(json_object_get(rep,
-		    "acknowledged"))));
+	/* Acknowledged: the incident as GET /api/v1/incidents/ID shows it
+	 * (the store has the ack: it was committed before the answer). */
+	if (rep != NULL) {
+		struct hstore_query q;
+
+		memset(&q, 0, sizeof(q));
+		q.kind = HS_INCIDENT;
+		q.id = json_integer_value(json_object_get(rep, "acknowledged"));
+		httpd_store_reply(h->sq, req, &q);
+	}
 	json_decref(rep);
 	json_decref(a);
 	json_decref(body);
@@ -891,9 +936,12 @@ api_outbox_retry(struct httpd *h, struct evhttp_request *req,
 static void
 api_maint_list(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
+	struct hstore_query q;
+
 	(void)part;
-	httpd_reply_json(req, 200, store_maint_json(incident_store(h->d->inc),
-	    0));
+	memset(&q, 0, sizeof(q));
+	q.kind = HS_MAINT;
+	httpd_store_reply(h->sq, req, &q);
 }
 
 static void
@@ -1280,8 +1328,11 @@ httpd_workers(struct httpd *h, char *err, size_t errlen)
 {
 	if (h == NULL)
 		return 0;
-	h->rq = workq_new(h->d->base, "graph", HTTPD_RRD_QUEUE, err, errlen);
-	return h->rq != NULL ? 0 : -1;
+	if ((h->rq = workq_new(h->d->base, "graph", HTTPD_RRD_QUEUE, err,
+	    errlen)) == NULL)
+		return -1;
+	h->sq = httpd_store_new(h->d->base, h->d->conf->state_db, err, errlen);
+	return h->sq != NULL ? 0 : -1;
 }
 
 void
@@ -1297,6 +1348,7 @@ httpd_free(struct httpd *h)
 		accept_owner = NULL;
 	/* Before evhttp_free: a job's request is answered (or given up). */
 	workq_free(h->rq, 2000);
+	httpd_store_free(h->sq);
 	evhttp_free(h->http);	/* closes the streams too */
 	while ((hc = TAILQ_FIRST(&h->conns)) != NULL) {
 		TAILQ_REMOVE(&h->conns, hc, entry);

@@ -241,7 +241,7 @@ workq_stats(struct workq *q, struct workq_stats *st)
 	pthread_mutex_unlock(&q->mu);
 }
 
-void
+int
 workq_free(struct workq *q, int grace_ms)
 {
 	struct work *w, *next;
@@ -249,7 +249,7 @@ workq_free(struct workq *q, int grace_ms)
 	int exited;
 
 	if (q == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&q->mu);
 	q->stop = 1;
 	w = q->head;
@@ -285,7 +285,7 @@ workq_free(struct workq *q, int grace_ms)
 		}
 		pthread_detach(q->thread);
 		event_free(q->wake);
-		return;
+		return -1;
 	}
 	pthread_join(q->thread, NULL);
 	wake_run(q);		/* what it finished meanwhile */
@@ -296,4 +296,5 @@ workq_free(struct workq *q, int grace_ms)
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->exited_cv);
 	free(q);
+	return 0;
 }
