@@ -117,9 +117,10 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libnocwatch.a $(PATHS_H)
 	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< \
 	    $(B)/libnocwatch.a $(LDLIBS)
 
-# The engine's replays: the test and its simulated world (tests/unit/replay.c).
-$(B)/tests/test_replay: tests/unit/test_replay.c tests/unit/replay.c \
-    tests/unit/replay.h tests/unit/unit.h $(B)/libnocwatch.a $(PATHS_H)
+# The engine's replays: the tests and their simulated world (tests/unit/replay.c).
+$(B)/tests/test_replay $(B)/tests/test_incident: $(B)/tests/%: \
+    tests/unit/%.c tests/unit/replay.c tests/unit/replay.h tests/unit/unit.h \
+    $(B)/libnocwatch.a $(PATHS_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \

@@ -25,6 +25,12 @@ struct replay;
  * store keeps every event a service desk would be sent.
  * reopen_s: the reopen window. */
 struct replay	*replay_new(const char *dir, int reopen_s);
+/* Any estate: conf is a whole configuration (its state-db and rrd-dir
+ * under dir); the world is made from it — devices reached from those at
+ * the top over their parents' LANs and the configured links, a site's
+ * loss and delay at the router where its WAN ends, routers (link ends)
+ * sending traps when replay_traps() says so. */
+struct replay	*replay_new_conf(const char *dir, const char *conf);
 void		 replay_free(struct replay *);
 /* Run the world until virtual second t (from the start). */
 void		 replay_until(struct replay *, double t);
@@ -33,6 +39,46 @@ void		 replay_until(struct replay *, double t);
 void		 replay_link(struct replay *, const char *link, int cut);
 void		 replay_device(struct replay *, const char *device, int down);
 void		 replay_loss(struct replay *, const char *site, double pct);
+/* The faults of tests/scenarios (run.sh's verbs): a link going down
+ * without its routes coming back when it is up again (a flap: only a
+ * repair, replay_routes, puts them back); a site's delay; a device
+ * silent (1) or only its SNMP agent (2); a UPS's upsOutputSource (3
+ * mains, 5 battery; trap: upsTrapOnBattery at once); every link of a
+ * site's routers down; a site's devices restarting (down 1) and back new
+ * (0: links recreated, sysUpTime from zero, coldStart); everything
+ * healed. */
+void		 replay_link_flap(struct replay *, const char *link, int down);
+void		 replay_routes(struct replay *);
+void		 replay_delay(struct replay *, const char *site, double ms);
+void		 replay_silent(struct replay *, const char *device, int how);
+void		 replay_ups(struct replay *, const char *device, int source,
+		    int trap);
+void		 replay_dark(struct replay *, const char *site);
+void		 replay_reboot(struct replay *, const char *site, int down);
+void		 replay_restore(struct replay *);
+/* Routers send linkDown/linkUp (a second after the change) and coldStart
+ * traps to the monitor, when they can reach it. */
+void		 replay_traps(struct replay *, int on);
+/* The Wi-Fi controller's AP table (as tests/lab/wlc_table.py keeps it):
+ * n APs PREFIX-AP-k of site; SELECTOR gone|back|down|up; the APs of a
+ * site its controller cannot reach gone, of one it can back. */
+void		 replay_aps_add(struct replay *, const char *site, int n,
+		    const char *prefix);
+void		 replay_aps_set(struct replay *, const char *selector,
+		    const char *what);
+void		 replay_aps_sync(struct replay *);
+/* A maintenance window on a site from now, for ms. */
+long long	 replay_maintenance(struct replay *, const char *site,
+		    double ms);
+/* nocwatchd killed (-9) and started again on its store. */
+int		 replay_restart(struct replay *);
+/* store_incidents_json of the store (newest first, 200 at most); the trap
+ * receiver's log lines (borrowed); the store's path; [{name, site,
+ * address}] of the devices. */
+json_t		*replay_snapshot(struct replay *);
+json_t		*replay_log(struct replay *);
+const char	*replay_db(const struct replay *);
+json_t		*replay_devices(struct replay *);
 /* The virtual wall clock at second t of the run (ms since the epoch). */
 long long	 replay_wall(const struct replay *, double t);
 /* Every incident with its timeline (store_incident_json), oldest first. */
