@@ -28,6 +28,8 @@ struct sched_item;
 struct rrdstore;
 struct rrd_layout;
 struct trap_listener;
+struct notifier;
+struct event;
 struct daemon;
 struct device_rt;
 struct resolve_req;
@@ -46,6 +48,8 @@ struct daemon {
 	size_t			 nlayouts;
 	struct trap_listener	*traps;
 	struct incident_engine	*inc;
+	struct notifier		*nt;		/* the outbox's deliverer */
+	struct event		*eval_timer, *eval_soon;	/* the engine's */
 	struct httpd		*httpd;
 	struct config		*conf;
 	const char		*conf_path;

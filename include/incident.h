@@ -24,40 +24,45 @@ struct device_rt;
 struct check_rt;
 struct trap;
 struct store;
-struct notifier;
 
 struct incident_engine;
 
 /*
  * What the engine asks of its host (the daemon, or a replay): to run a
  * device's checks again now, and those of every device below it (a path
- * back, a parent to confirm), and one check (a retry at once).  The
- * engine reaches nothing else of the daemon.
+ * back, a parent to confirm), and one check (a retry at once); to call
+ * incident_evaluate() within 50 ms (something changed; besides every
+ * INCIDENT_EVAL_MS, which is the host's to keep); and to know that the
+ * store holds new notifications (outbox rows) to deliver.  The engine
+ * reaches nothing else of the daemon, and has no timer or event loop of
+ * its own.
  */
 struct inc_host {
 	void	*arg;
 	void	(*recheck)(void *arg, struct device_rt *);
 	void	(*run_now)(void *arg, struct check_rt *);
+	void	(*soon)(void *arg);
+	void	(*changed)(void *arg);
 };
+
+#define INCIDENT_EVAL_MS	500	/* the host's pace of evaluations */
+#define INCIDENT_SOON_MS	50	/* an evaluation asked for by a change */
 
 /*
  * An engine for conf's estate, judging devs (the host's devices for conf:
  * it reads their checks' results and keeps their checks' states), with its
- * store (conf->state_db) and its notifier on base; NULL with err.  The
- * configuration changed: the new one and its devices.
+ * store (conf->state_db); NULL with err.  The configuration changed: the
+ * new one and its devices.
  */
 struct incident_engine *incident_engine_new(const struct config *,
-		    struct device_rt *devs, size_t ndevs, struct event_base *,
-		    struct http_engine *, const struct inc_host *, char *err,
-		    size_t errlen);
+		    struct device_rt *devs, size_t ndevs,
+		    const struct inc_host *, char *err, size_t errlen);
 void		 incident_engine_free(struct incident_engine *);
 void		 incident_engine_reload(struct incident_engine *,
 		    const struct config *, struct device_rt *, size_t ndevs);
-/* One evaluation now, as the engine's timer makes every half second, and
- * whether a change asked for one soon (50 ms): for a simulation that moves
- * a virtual clock and never runs the loop. */
+/* One evaluation now: the host's, every INCIDENT_EVAL_MS and when the
+ * engine asked for one soon. */
 void		 incident_evaluate(struct incident_engine *);
-int		 incident_eval_asked(struct incident_engine *);
 
 /* Hooks from the checks and the trap receiver. */
 void		 incident_check_result(struct check_rt *);

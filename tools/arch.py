@@ -21,6 +21,9 @@ LAYERS = ["lib", "snmp", "probes", "conf", "model", "store", "rrd", "notify",
 OWNERS = {"paths.h": "lib", "commands.h": "cli", "daemon.h": "daemon",
           "devrt.h": "model"}
 KNOWN = set()           # exceptions to the order, named here: none
+# Modules with no event loop of their own: the incident engine's host
+# (the daemon, a replay) keeps its timers and its notifier.
+NO_LOOP = {"incident", "model", "conf", "snmp", "store"}
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -62,6 +65,10 @@ def main():
         m = module_of(s) if not s.startswith("include/") else owner.get(os.path.basename(s))
         if m is None:
             continue
+        if m in NO_LOOP:
+            for i, l in enumerate(open(s, encoding="utf-8")):
+                if re.match(r'^#include <event2/', l):
+                    bad.append("%s:%d: %s has no event loop of its own (libevent is its host's)" % (s, i + 1, m))
         for line, h in ((i + 1, x) for i, l in enumerate(open(s, encoding="utf-8"))
                         for x in re.findall(r'^#include "([^"]+)"', l)):
             local = os.path.join(os.path.dirname(s), h)

@@ -25,6 +25,7 @@
 #include "icmp.h"
 #include "log.h"
 #include "loopwatch.h"
+#include "notify.h"
 #include "paths.h"
 #include "privdrop.h"
 #include "rrdstore.h"
@@ -366,13 +367,70 @@ inc_run_now(void *arg, struct check_rt *c)
 	sched_run_now(c->item);
 }
 
+/* The engine's pace: an evaluation every INCIDENT_EVAL_MS, and one
+ * INCIDENT_SOON_MS after a change asks for it. */
+static void
+inc_eval_run(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	event_del(d->eval_soon);	/* done now: a later change asks again */
+	incident_evaluate(d->inc);
+}
+
+static void
+inc_eval(evutil_socket_t fd, short what, void *arg)
+{
+	lw_enter("the incident evaluation");
+	inc_eval_run(fd, what, arg);
+	lw_leave();
+}
+
+static void
+inc_soon(void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { 0, INCIDENT_SOON_MS * 1000 };
+
+	if (d->eval_soon != NULL && !event_pending(d->eval_soon, EV_TIMEOUT,
+	    NULL))
+		event_add(d->eval_soon, &tv);
+}
+
+/* New notifications in the store: the deliverer looks now. */
+static void
+inc_changed(void *arg)
+{
+	struct daemon *d = arg;
+
+	notifier_kick(d->nt);
+}
+
+static int
+engine_start(struct daemon *d, char *err, size_t errlen)
+{
+	struct inc_host host = { d, inc_recheck, inc_run_now, inc_soon,
+	    inc_changed };
+	struct timeval tv = { 0, INCIDENT_EVAL_MS * 1000 };
+
+	if ((d->inc = incident_engine_new(d->conf, d->devs, d->ndevs, &host,
+	    err, errlen)) == NULL)
+		return -1;
+	d->nt = notifier_new(d->base, d->http, incident_store(d->inc));
+	notifier_configure(d->nt, d->conf);
+	d->eval_timer = event_new(d->base, -1, EV_PERSIST, inc_eval, d);
+	d->eval_soon = event_new(d->base, -1, 0, inc_eval, d);
+	event_add(d->eval_timer, &tv);
+	return 0;
+}
+
 int
 daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 {
 	const char *defs = conf->layouts_dir ? conf->layouts_dir :
 	    NOCWATCH_DEFS_DIR;
-	struct inc_host host = { d, inc_recheck, inc_run_now };
-
 	d->conf = conf;
 	d->started = time(NULL);
 	d->control_fd = -1;
@@ -395,8 +453,7 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	rrdstore_set_cache(d->rrd, conf->rrd_write_delay / 1000,
 	    conf->rrd_cache_max);
 	daemon_devices_build(d, check_run);
-	if ((d->inc = incident_engine_new(d->conf, d->devs, d->ndevs, d->base,
-	    d->http, &host, err, errlen)) == NULL)
+	if (engine_start(d, err, errlen) == -1)
 		return -1;
 	log_info("started: %zu sites, %zu devices, %zu links", conf->nsites,
 	    conf->ndevices, conf->nlinks);
@@ -423,6 +480,7 @@ daemon_reload(struct daemon *d)
 	daemon_devices_build(d, check_run);
 	carry_over(d->devs, d->ndevs, odevs, on);
 	incident_engine_reload(d->inc, d->conf, d->devs, d->ndevs);
+	notifier_configure(d->nt, d->conf);
 	daemon_devices_free(odevs, on);
 	/* What the cache holds goes out now (without waiting), and the
 	 * new delay and bound apply from here. */
@@ -442,6 +500,13 @@ daemon_stop(struct daemon *d)
 	trap_listener_free(d->traps);
 	httpd_free(d->httpd);
 	d->httpd = NULL;
+	if (d->eval_timer != NULL)
+		event_free(d->eval_timer);
+	if (d->eval_soon != NULL)
+		event_free(d->eval_soon);
+	d->eval_timer = d->eval_soon = NULL;
+	notifier_free(d->nt);
+	d->nt = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
 	daemon_devices_free(d->devs, d->ndevs);

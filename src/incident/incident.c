@@ -38,7 +38,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/event.h>
 #include <jansson.h>
 
 #include "clock.h"
@@ -47,8 +46,6 @@
 #include "incident.h"
 #include "incident_int.h"
 #include "log.h"
-#include "loopwatch.h"
-#include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
 #include "snmpval.h"
@@ -75,11 +72,8 @@ dev_index(struct incident_engine *e, struct device_rt *dev)
 static void
 eval_soon(struct incident_engine *e)
 {
-	struct timeval tv = { 0, 50000 };
-
-	if (e != NULL && e->soon != NULL && !event_pending(e->soon, EV_TIMEOUT,
-	    NULL))
-		event_add(e->soon, &tv);
+	if (e != NULL && e->host.soon != NULL)
+		e->host.soon(e->host.arg);
 }
 
 /* --- topology ---------------------------------------------------------- */

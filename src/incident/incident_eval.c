@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/event.h>
 #include <jansson.h>
 
 #include "clock.h"
@@ -24,7 +23,6 @@
 #include "incident.h"
 #include "incident_int.h"
 #include "log.h"
-#include "loopwatch.h"
 #include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
@@ -1252,8 +1250,8 @@ record(struct incident_engine *e, struct incident *in, const char *tl_event,
 		    tl_event);
 		return -1;
 	}
-	if (event != NULL)
-		notifier_kick(e->nt);
+	if (event != NULL && e->host.changed != NULL)
+		e->host.changed(e->host.arg);
 	return 0;
 }
 
@@ -1967,30 +1965,7 @@ incident_restarted(struct device_rt *dev, const char *how)
 void
 incident_evaluate(struct incident_engine *e)
 {
-	event_del(e->soon);	/* done now: a later change asks again */
 	evaluate(e);
-}
-
-int
-incident_eval_asked(struct incident_engine *e)
-{
-	return event_pending(e->soon, EV_TIMEOUT, NULL) != 0;
-}
-
-static void
-eval_cb_run(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	evaluate(arg);
-}
-
-static void
-eval_cb(evutil_socket_t fd, short what, void *arg)
-{
-	lw_enter("the incident evaluation");
-	eval_cb_run(fd, what, arg);
-	lw_leave();
 }
 
 /* --- the engine ---------------------------------------------------------- */
@@ -2006,11 +1981,9 @@ loaded(struct incident *in, void *arg)
 
 struct incident_engine *
 incident_engine_new(const struct config *conf, struct device_rt *devs,
-    size_t ndevs, struct event_base *base, struct http_engine *http,
-    const struct inc_host *host, char *err, size_t errlen)
+    size_t ndevs, const struct inc_host *host, char *err, size_t errlen)
 {
 	struct incident_engine *e = xcalloc(1, sizeof(*e));
-	struct timeval tv = { 0, EVAL_MS * 1000 };
 	struct incident *in;
 	int n;
 
@@ -2035,12 +2008,7 @@ incident_engine_new(const struct config *conf, struct device_rt *devs,
 		in->absent_since = 0;
 	if (n > 0)
 		log_info("store: %d incidents carried over", n);
-	e->nt = notifier_new(base, http, e->st);
-	notifier_configure(e->nt, conf);
 	ie_topo_build(e);
-	e->timer = event_new(base, -1, EV_PERSIST, eval_cb, e);
-	e->soon = event_new(base, -1, 0, eval_cb, e);
-	event_add(e->timer, &tv);
 	return e;
 }
 
@@ -2054,7 +2022,6 @@ incident_engine_reload(struct incident_engine *e, const struct config *conf,
 	e->rt = devs;
 	e->nrt = ndevs;
 	ie_topo_build(e);
-	notifier_configure(e->nt, e->conf);
 }
 
 void
@@ -2064,9 +2031,6 @@ incident_engine_free(struct incident_engine *e)
 
 	if (e == NULL)
 		return;
-	event_free(e->timer);
-	event_free(e->soon);
-	notifier_free(e->nt);
 	while ((in = e->incs) != NULL) {
 		e->incs = in->next;
 		incident_free(in);
@@ -2097,7 +2061,8 @@ incident_outbox_retry(struct incident_engine *e, long long id, char *err,
 		return -1;
 	}
 	log_info("notify: dead letter %lld queued again", id);
-	notifier_kick(e->nt);
+	if (e->host.changed != NULL)
+		e->host.changed(e->host.arg);
 	return 0;
 }
 

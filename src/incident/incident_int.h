@@ -11,9 +11,7 @@
 #include "incident.h"
 
 struct device_rt;
-struct event;
 
-#define EVAL_MS			500
 #define MAINT_RELOAD_MS		60000
 #define POWER_SLACK_MS		10000	/* a UPS warning this close counts */
 #define FLAP_HISTORY		CHECK_FLAP_HISTORY
@@ -101,7 +99,6 @@ struct incident_engine {
 	size_t			 nrt;
 	struct inc_host		 host;
 	struct store		*st;
-	struct notifier		*nt;
 	struct tdev		*devs;
 	size_t			 ndevs;
 	struct tsite		*sites;
@@ -118,7 +115,6 @@ struct incident_engine {
 	struct maint_row	*maint_all;	/* in force or to come */
 	size_t			 nmaint_all;
 	double			 maint_at;	/* maint_all read (mono ms) */
-	struct event		*timer, *soon;
 	int			 gen;
 	unsigned		 topo_gen;	/* topologies built */
 };

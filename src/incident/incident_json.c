@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/event.h>
 #include <jansson.h>
 
 #include "clock.h"
@@ -21,8 +20,6 @@
 #include "incident.h"
 #include "incident_int.h"
 #include "log.h"
-#include "loopwatch.h"
-#include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
 #include "snmpval.h"

@@ -34,6 +34,12 @@ expect_rc "another module's internal header fails" 1 $rc
 expect_match "  named" "src/notify/notify.c:[0-9]+: includes store_int.h" "$out"
 
 copy
+sed -i '0,/^#include <stdio.h>/s//#include <stdio.h>\n#include <event2\/event.h>/' "$T/t/src/incident/incident_eval.c"
+out=$("$T/t/tools/arch.py" 2>&1); rc=$?
+expect_rc "the incident engine with a libevent timer of its own fails" 1 $rc
+expect_match "  named" 'src/incident/incident_eval.c:[0-9]+: incident has no event loop' "$out"
+
+copy
 echo 'int loose;' >"$T/t/src/loose.c"
 out=$("$T/t/tools/arch.py" 2>&1); rc=$?
 expect_rc "a source file outside any module fails" 1 $rc

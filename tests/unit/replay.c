@@ -32,7 +32,6 @@
 #include "replay.h"
 
 #define EPOCH_MS	1796000000000LL	/* 2026-11-29, a Sunday */
-#define EVAL_EVERY_MS	500.0	/* as the daemon's timer */
 #define MAX_RUNS	64
 
 static const char estate[] =
@@ -121,6 +120,7 @@ struct replay {
 	struct run		 runs[MAX_RUNS];
 	size_t			 nruns;
 	double			 t0, next_eval;
+	int			 asked;	/* an evaluation soon */
 	unsigned		 rng;
 	char			 dir[512];
 };
@@ -418,17 +418,27 @@ host_run_now(void *arg, struct check_rt *c)
 	sched_run_now(c->item);
 }
 
+/* An evaluation asked for soon: 50 ms after the runs that end now. */
+static void
+host_soon(void *arg)
+{
+	(void)arg;
+	if (current != NULL)
+		current->asked = 1;
+}
+
 /* The engine (again, after a restart) on the store the configuration
  * names. */
 static int
 engine_start(struct replay *r)
 {
-	struct inc_host host = { NULL, host_recheck, host_run_now };
+	struct inc_host host = { NULL, host_recheck, host_run_now, host_soon,
+	    NULL };
 	char err[256];
 
 	host.arg = &r->d;
 	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
-	    r->d.base, NULL, &host, err, sizeof(err))) == NULL) {
+	    &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
 		return -1;
 	}
@@ -637,11 +647,12 @@ step(struct replay *r)
 	} while (fired);
 	/* The engine's own pace: every half second, and 50 ms after a
 	 * change asked for it. */
-	if (ended && incident_eval_asked(r->d.inc) && now + 50 < r->next_eval)
-		r->next_eval = now + 50;
+	if (ended && r->asked && now + INCIDENT_SOON_MS < r->next_eval)
+		r->next_eval = now + INCIDENT_SOON_MS;
 	if (now >= r->next_eval) {
+		r->asked = 0;	/* done now: a later change asks again */
 		incident_evaluate(r->d.inc);
-		r->next_eval = now + EVAL_EVERY_MS;
+		r->next_eval = now + INCIDENT_EVAL_MS;
 	}
 }
 
