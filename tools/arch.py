@@ -10,8 +10,15 @@ dependency, so no cycle.  An exception would be listed in KNOWN and
 printed; there is none (the incident engine reaches its host, the daemon,
 only through struct inc_host).
 
-usage: tools/arch.py [--graph]    (exit 1 with the violations)
+With --objects BUILD (a build directory), it also reads the compiled
+objects' symbols (nm): a module whose object calls a function, or uses a
+variable, defined in a module above it fails the same way (what the
+headers do not show: a prototype written by hand).  It lists, without
+failing, the files over 800 lines and the functions over 100.
+
+usage: tools/arch.py [--graph] [--objects BUILD]    (exit 1 with the violations)
 """
+import subprocess
 import os
 import re
 import sys
@@ -92,9 +99,71 @@ def main():
     for k in sorted(KNOWN):
         if k not in deps:
             bad.append("%s -> %s is listed as known but no longer exists: take it off KNOWN" % k)
+    if "--objects" in sys.argv:
+        build = sys.argv[sys.argv.index("--objects") + 1]
+        bad += symbols(build, rank)
+    sizes(sources)
     for b in bad:
         print("arch: " + b)
     return 1 if bad else 0
+
+
+def symbols(build, rank):
+    """Module dependencies from the objects: undefined symbols of one
+    module's objects defined by another module's."""
+    defined, undef, bad = {}, [], []
+    for top in ("src", "probes"):
+        for d, _, files in os.walk(os.path.join(build, top)):
+            for f in files:
+                if not f.endswith(".o"):
+                    continue
+                obj = os.path.join(d, f)
+                rel = os.path.relpath(obj, build)[:-2] + ".c"
+                m = module_of(rel)
+                if m is None:
+                    continue
+                out = subprocess.run(["nm", "-g", obj], capture_output=True,
+                                     text=True).stdout
+                for line in out.splitlines():
+                    parts = line.split()
+                    if len(parts) == 3 and parts[1] in "TDBRC":
+                        defined[parts[2]] = m
+                    elif len(parts) == 2 and parts[0] == "U":
+                        undef.append((m, parts[1], rel))
+    if not defined:
+        return ["--objects %s: no objects found (build first)" % build]
+    seen = set()
+    for m, sym, where in undef:
+        o = defined.get(sym)
+        if o is None or o == m or (m, o) in KNOWN:
+            continue
+        if rank.get(o, -1) > rank.get(m, 99) and (m, o, sym) not in seen:
+            seen.add((m, o, sym))
+            bad.append("%s calls %s in %s above it (%s, in the objects)" % (m, sym, o, where))
+    print("arch: %d symbols defined by the modules' objects, %d uses across "
+          "modules checked" % (len(defined), sum(1 for m, s, _ in undef
+                                                 if defined.get(s) not in (None, m))))
+    return bad
+
+
+def sizes(sources):
+    """The files over 800 lines and the functions over 100 (KNF: the name
+    at the start of a line, the body's braces in column 0)."""
+    for s in sorted(sources):
+        lines = open(s, encoding="utf-8").read().split("\n")
+        if len(lines) > 800:
+            print("arch: (size) %s: %d lines" % (s, len(lines)))
+        name, start = None, None
+        for i, l in enumerate(lines):
+            m = re.match(r"^([a-z_][a-z0-9_]*)\(", l)
+            if m:
+                name = m.group(1)
+            elif l == "{" and name is not None:
+                start = i
+            elif l == "}" and start is not None:
+                if i - start - 1 > 100:
+                    print("arch: (size) %s: %s() %d lines" % (s, name, i - start - 1))
+                name, start = None, None
 
 
 sys.exit(main())

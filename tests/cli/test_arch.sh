@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The modules' layering (issue 15): tools/arch.py finds which module's code
-# includes which module's headers and fails on any use of a module above
+# includes which module's headers, and which module's objects call which
+# module's functions (nm), and fails on any use of a module above
 # (doc/architecture.md's order), a module's internal header included from
-# another, or a file outside any module.  It must pass on the tree, and
+# another, libevent in a module without a loop of its own, or a file
+# outside any module; it lists the files over 800 lines and the functions
+# over 100.  It must pass on the tree, and
 # must fail on a copy with such a dependency put in (so it can fail).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -38,6 +41,22 @@ sed -i '0,/^#include <stdio.h>/s//#include <stdio.h>\n#include <event2\/event.h>
 out=$("$T/t/tools/arch.py" 2>&1); rc=$?
 expect_rc "the incident engine with a libevent timer of its own fails" 1 $rc
 expect_match "  named" 'src/incident/incident_eval.c:[0-9]+: incident has no event loop' "$out"
+
+# The objects' symbols (nm): the same order, from what the code calls.
+B=${B:-build}
+out=$(tools/arch.py --objects "$B" 2>&1); rc=$?
+expect_rc "the objects call only the modules below them (nm)" 0 $rc
+[ $rc -eq 0 ] || echo "$out" | sed 's/^/  /'
+expect_match "  (the objects were read)" 'arch: [0-9]+ symbols defined by the modules' "$out"
+echo "$out" | grep '(size)' | sed 's/^/# /'
+mkdir -p "$T/b"
+cp -r "$B/src" "$B/probes" "$T/b/"
+# A prototype written by hand: the headers show nothing, the object does.
+printf 'void daemon_recheck(void *, void *, int);\nvoid sneak(void) { daemon_recheck(0, 0, 0); }\n' |
+    cc -x c -c -o "$T/b/src/lib/sneak.o" -
+out=$(tools/arch.py --objects "$T/b" 2>&1); rc=$?
+expect_rc "a library object calling the daemon fails (nm)" 1 $rc
+expect_match "  named" 'arch: lib calls daemon_recheck in daemon above it \(src/lib/sneak.c' "$out"
 
 copy
 echo 'int loose;' >"$T/t/src/loose.c"
