@@ -6,6 +6,7 @@
 #ifndef NOCWATCH_CLOCK_H
 #define NOCWATCH_CLOCK_H
 
+#include <stddef.h>
 #include <time.h>
 
 double		 mono_ms(void);		/* CLOCK_MONOTONIC, milliseconds */
@@ -22,5 +23,9 @@ void		 clock_advance(double ms);
 /* *ts = now on CLK plus ms: a deadline for pthread_cond_timedwait(); on
  * the real clock always (threads wait in real time). */
 void		 deadline_in(clockid_t clk, long ms, struct timespec *ts);
+
+/* ISO 8601 UTC of ms since the epoch ("2026-11-24T03:59:56Z"; "-" for
+ * none). */
+char		*iso8601(long long ms, char *buf, size_t len);
 
 #endif

@@ -30,6 +30,7 @@ struct rrd_layout;
 struct trap_listener;
 struct notifier;
 struct event;
+struct store;
 struct daemon;
 struct device_rt;
 struct resolve_req;
@@ -48,6 +49,7 @@ struct daemon {
 	size_t			 nlayouts;
 	struct trap_listener	*traps;
 	struct incident_engine	*inc;
+	struct store		*st;		/* the incident store */
 	struct notifier		*nt;		/* the outbox's deliverer */
 	struct event		*eval_timer, *eval_soon;	/* the engine's */
 	struct httpd		*httpd;
@@ -78,6 +80,14 @@ void	daemon_stop(struct daemon *);
  * engine's replays.  And their end.
  */
 void	daemon_devices_build(struct daemon *, void (*run)(void *));
+/*
+ * The incident store for d->conf, opened as the loop uses it (d->st; -1
+ * with err), and the incident engine's host over it and d's checks
+ * (src/daemon/inchost.c: all but soon and changed, which are the event
+ * loop's).
+ */
+int	daemon_store_open(struct daemon *, char *err, size_t errlen);
+void	daemon_inc_host(struct daemon *, struct inc_host *);
 void	daemon_devices_free(struct device_rt *, size_t);
 /* Re-check a device now, and every device below it. */
 void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);

@@ -18,24 +18,48 @@
 #include "config.h"
 #include "model.h"
 
-struct event_base;
-struct http_engine;
 struct device_rt;
 struct check_rt;
 struct trap;
-struct store;
 
 struct incident_engine;
+
+/* An observation that explains an incident (evidence). */
+struct inc_evid {
+	long long	 at;		/* wall ms */
+	const char	*source, *text;
+};
+
+/*
+ * One change of an incident, recorded in one transaction: its row as it
+ * now is (in->id 0: a new incident, whose id the record sets), a timeline
+ * entry, the evidence new to it, and — when event is not NULL — a
+ * notification of that event to each of the configuration's channels.
+ */
+struct inc_record {
+	struct incident		*in;
+	const char		*tl_event, *detail;
+	const char		*event;
+	const struct inc_evid	*ev;
+	size_t			 nev;
+};
 
 /*
  * What the engine asks of its host (the daemon, or a replay): to run a
  * device's checks again now, and those of every device below it (a path
  * back, a parent to confirm), and one check (a retry at once); to call
- * incident_evaluate() within 50 ms (something changed; besides every
- * INCIDENT_EVAL_MS, which is the host's to keep); and to know that the
- * store holds new notifications (outbox rows) to deliver.  The engine
- * reaches nothing else of the daemon, and has no timer or event loop of
- * its own.
+ * incident_evaluate() within INCIDENT_SOON_MS (something changed; besides
+ * every INCIDENT_EVAL_MS, which is the host's to keep); and to know that
+ * the store holds new notifications (outbox rows) to deliver.
+ *
+ * And its store: to record a change in one transaction (0 when committed;
+ * the engine keeps in memory only what was), to load the incidents of the
+ * reopen window at start, the maintenance windows in force or to come
+ * (malloc'd rows), to add and end one, to count a problem a window
+ * suppressed, to add evidence to an incident, and to keep and give back a
+ * controller's AP inventory.  The engine reaches nothing else: no event
+ * loop, no SQLite, nothing of the daemon (tools/arch.py checks it).
+ * src/daemon/inchost.c is the daemon's (SQLite), which the replays use too.
  */
 struct inc_host {
 	void	*arg;
@@ -43,6 +67,23 @@ struct inc_host {
 	void	(*run_now)(void *arg, struct check_rt *);
 	void	(*soon)(void *arg);
 	void	(*changed)(void *arg);
+
+	int	(*record)(void *arg, const struct inc_record *);
+	int	(*load)(void *arg, long long since,
+		    void (*fn)(struct incident *, void *), void *fnarg);
+	size_t	(*maint_windows)(void *arg, long long now,
+		    struct maint_row **rows);
+	long long (*maint_add)(void *arg, const char *scope, const char *name,
+		    long long starts, long long ends, const char *reason);
+	int	(*maint_remove)(void *arg, long long id);
+	void	(*suppressed)(void *arg, long long maint, const char *key,
+		    const char *cause, const char *detail, long long at);
+	int	(*evidence)(void *arg, long long incident,
+		    const struct inc_evid *);
+	void	(*aps_save)(void *arg, const char *controller,
+		    const struct store_ap *, size_t n);
+	int	(*aps_load)(void *arg, const char *controller,
+		    void (*fn)(const struct store_ap *, void *), void *fnarg);
 };
 
 #define INCIDENT_EVAL_MS	500	/* the host's pace of evaluations */
@@ -50,9 +91,9 @@ struct inc_host {
 
 /*
  * An engine for conf's estate, judging devs (the host's devices for conf:
- * it reads their checks' results and keeps their checks' states), with its
- * store (conf->state_db); NULL with err.  The configuration changed: the
- * new one and its devices.
+ * it reads their checks' results and keeps their checks' states), with
+ * the incidents its host's store holds; NULL with err.  The configuration
+ * changed: the new one and its devices.
  */
 struct incident_engine *incident_engine_new(const struct config *,
 		    struct device_rt *devs, size_t ndevs,
@@ -92,14 +133,8 @@ long long	 incident_maint_add(struct incident_engine *, const char *scope,
 		    const char *reason, char *err, size_t errlen);
 int		 incident_maint_remove(struct incident_engine *, long long id,
 		    char *err, size_t errlen);
-/* Counters for status/health: open incidents, outbox backlog. */
-void		 incident_stats(struct incident_engine *, size_t *open,
-		    size_t *backlog);
-struct store	*incident_store(struct incident_engine *);
-/* Put dead letter id back in the queue (nocwatch outbox retry); -1 with
- * err if it is not one. */
-int		 incident_outbox_retry(struct incident_engine *, long long id,
-		    char *err, size_t errlen);
+/* Counters for status/health: open incidents. */
+size_t		 incident_open_count(struct incident_engine *);
 /* The estate as of the last evaluation (new references). */
 json_t		*incident_sites_json(struct incident_engine *);
 json_t		*incident_devices_json(struct incident_engine *,

@@ -133,4 +133,20 @@ struct dev_obs {
 
 void		 dev_obs_free(struct dev_obs *);
 
+/* A maintenance window, as the store keeps it. */
+struct maint_row {
+	long long	 id;
+	char		 scope[8];	/* "site" or "device" */
+	char		 name[64];
+	long long	 starts, ends;	/* ms since the epoch */
+};
+
+/* An AP of a controller's inventory, as the store keeps it over restarts
+ * (a controller may have deleted the rows of the APs that left it). */
+struct store_ap {
+	const char	*index, *name;
+	int		 up, gone;
+	long long	 since, seen;
+};
+
 #endif

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "model.h"
+
 struct incident;
 struct store;
 
@@ -23,13 +25,6 @@ struct outbox_row {
 	char		 idem_key[96];
 	char		*body;		/* caller frees */
 	int		 attempts;
-};
-
-struct maint_row {
-	long long	 id;
-	char		 scope[8];	/* "site" or "device" */
-	char		 name[64];
-	long long	 starts, ends;	/* ms since the epoch */
 };
 
 /* readonly opens an existing store for queries (the CLI). */
@@ -116,11 +111,6 @@ int		 store_suppressed(struct store *, long long maint,
 
 /* A Wi-Fi controller's AP inventory, kept over restarts (a controller may
  * have deleted the rows of the APs that left it: only we remember them). */
-struct store_ap {
-	const char	*index, *name;
-	int		 up, gone;
-	long long	 since, seen;
-};
 /* Replace the controller's stored APs with these n; 0 or -1. */
 int		 store_aps_save(struct store *, const char *controller,
 		    const struct store_ap *, size_t n);
@@ -134,7 +124,5 @@ json_t		*store_incidents_json(struct store *, const char *state,
 json_t		*store_incident_json(struct store *, long long id);
 json_t		*store_maint_json(struct store *, int all);
 json_t		*incident_to_json(const struct incident *);
-/* ISO 8601 UTC of ms since the epoch ("2026-11-24T03:59:56Z"). */
-char		*iso8601(long long ms, char *buf, size_t len);
 
 #endif

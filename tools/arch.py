@@ -31,6 +31,9 @@ KNOWN = set()           # exceptions to the order, named here: none
 # Modules with no event loop of their own: the incident engine's host
 # (the daemon, a replay) keeps its timers and its notifier.
 NO_LOOP = {"incident", "model", "conf", "snmp", "store"}
+# Uses the layering allows but the design does not: the incident engine
+# keeps no store of its own (its host records for it) and no notifier.
+FORBIDDEN = {("incident", "store"), ("incident", "notify")}
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -88,6 +91,9 @@ def main():
             if o is None or o == m:
                 continue
             deps.setdefault((m, o), []).append("%s:%d" % (s, line))
+    for (a, b), where in sorted(deps.items()):
+        if (a, b) in FORBIDDEN:
+            bad.append("%s uses %s, which it must reach through its host (%s)" % (a, b, ", ".join(where[:3])))
     rank = {m: i for i, m in enumerate(LAYERS)}
     for (a, b), where in sorted(deps.items()):
         if a in rank and b in rank and rank[b] > rank[a] and (a, b) not in KNOWN:

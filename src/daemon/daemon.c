@@ -353,20 +353,6 @@ privileged_open(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* What the incident engine asks of the daemon. */
-static void
-inc_recheck(void *arg, struct device_rt *dev)
-{
-	daemon_recheck(arg, dev, 0);
-}
-
-static void
-inc_run_now(void *arg, struct check_rt *c)
-{
-	(void)arg;
-	sched_run_now(c->item);
-}
-
 /* The engine's pace: an evaluation every INCIDENT_EVAL_MS, and one
  * INCIDENT_SOON_MS after a change asks for it. */
 static void
@@ -411,14 +397,18 @@ inc_changed(void *arg)
 static int
 engine_start(struct daemon *d, char *err, size_t errlen)
 {
-	struct inc_host host = { d, inc_recheck, inc_run_now, inc_soon,
-	    inc_changed };
 	struct timeval tv = { 0, INCIDENT_EVAL_MS * 1000 };
+	struct inc_host host;
 
+	if (daemon_store_open(d, err, errlen) == -1)
+		return -1;
+	daemon_inc_host(d, &host);
+	host.soon = inc_soon;
+	host.changed = inc_changed;
 	if ((d->inc = incident_engine_new(d->conf, d->devs, d->ndevs, &host,
 	    err, errlen)) == NULL)
 		return -1;
-	d->nt = notifier_new(d->base, d->http, incident_store(d->inc));
+	d->nt = notifier_new(d->base, d->http, d->st);
 	notifier_configure(d->nt, d->conf);
 	d->eval_timer = event_new(d->base, -1, EV_PERSIST, inc_eval, d);
 	d->eval_soon = event_new(d->base, -1, 0, inc_eval, d);
@@ -509,6 +499,8 @@ daemon_stop(struct daemon *d)
 	d->nt = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
+	store_close(d->st);
+	d->st = NULL;
 	daemon_devices_free(d->devs, d->ndevs);
 	sched_free(d->sched);
 	rrdstore_free(d->rrd, 10000);	/* flushes what is queued */

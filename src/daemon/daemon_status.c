@@ -104,17 +104,17 @@ status_daemon(struct daemon *d)
 		    json_boolean(rs.rrdcached_down));
 	}
 	json_object_set_new(o, "rrd", x);
-	incident_stats(d->inc, &nopen, &backlog);
+	nopen = incident_open_count(d->inc);
+	backlog = d->st != NULL ? store_outbox_backlog(d->st) : 0;
 	x = json_object();
 	json_object_set_new(x, "open", json_integer((json_int_t)nopen));
 	json_object_set_new(x, "outbox_backlog", json_integer((json_int_t)
 	    backlog));
-	json_object_set_new(x, "dead_letters", json_integer(d->inc ?
-	    (json_int_t)store_outbox_dead_count(incident_store(d->inc)) : 0));
-	json_object_set_new(x, "store_integrity", json_string(d->inc ?
-	    store_integrity(incident_store(d->inc)) : "unchecked"));
-	if (d->inc != NULL && store_sync_stats(incident_store(d->inc),
-	    &sy) == 0)
+	json_object_set_new(x, "dead_letters", json_integer(d->st ?
+	    (json_int_t)store_outbox_dead_count(d->st) : 0));
+	json_object_set_new(x, "store_integrity", json_string(d->st ?
+	    store_integrity(d->st) : "unchecked"));
+	if (d->st != NULL && store_sync_stats(d->st, &sy) == 0)
 		json_object_set_new(x, "store_sync", json_pack("{s:I, s:I, "
 		    "s:I, s:f, s:s}", "syncs", (json_int_t)sy.syncs,
 		    "failures", (json_int_t)sy.failures, "pending",

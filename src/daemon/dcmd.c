@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "daemon.h"
 #include "incident.h"
+#include "log.h"
+#include "notify.h"
 #include "parse.h"
 #include "store.h"
 
@@ -80,7 +82,7 @@ c_ack(struct daemon *d, json_t *a, int *status, char *err, size_t errlen)
 	if (id < 0)
 		return refuse(status, 400, err, errlen, "an incident id "
 		    "expected");
-	if ((known = store_incident_json(incident_store(d->inc), id)) == NULL)
+	if ((known = store_incident_json(d->st, id)) == NULL)
 		return refuse(status, 404, err, errlen, "no such incident");
 	json_decref(known);
 	if (incident_ack(d->inc, id, by ? by : "api", err, errlen) == -1)
@@ -133,7 +135,7 @@ c_maint_end(struct daemon *d, json_t *a, int *status, char *err,
 	if (id < 0 || (id == 0 && (scope == NULL || name == NULL)))
 		return refuse(status, 400, err, errlen, "{\"id\": N} or "
 		    "{\"scope\": \"site\"|\"device\", \"name\"} expected");
-	rows = store_maint_json(incident_store(d->inc), 0);
+	rows = store_maint_json(d->st, 0);
 	done = json_array();
 	json_array_foreach(rows, i, r) {
 		rid = json_integer_value(json_object_get(r, "id"));
@@ -158,7 +160,7 @@ static json_t *
 c_outbox_list(struct daemon *d, json_t *a, int *status, char *err,
     size_t errlen)
 {
-	json_t *dead = store_outbox_dead(incident_store(d->inc));
+	json_t *dead = store_outbox_dead(d->st);
 
 	(void)a;
 	if (dead == NULL)
@@ -176,8 +178,13 @@ c_outbox_retry(struct daemon *d, json_t *a, int *status, char *err,
 	if (id < 0)
 		return refuse(status, 400, err, errlen, "a dead letter's id "
 		    "expected");
-	if (incident_outbox_retry(d->inc, id, err, errlen) == -1)
+	if (store_outbox_requeue(d->st, id) == -1) {
+		snprintf(err, errlen, "no dead letter %lld (nocwatch outbox "
+		    "list shows them)", id);
 		return refuse(status, 404, err, errlen, NULL);
+	}
+	log_info("notify: dead letter %lld queued again", id);
+	notifier_kick(d->nt);
 	return json_pack("{s:I}", "requeued", (json_int_t)id);
 }
 

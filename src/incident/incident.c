@@ -49,7 +49,6 @@
 #include "oids.h"
 #include "rrdstore.h"
 #include "snmpval.h"
-#include "store.h"
 #include "trap.h"
 #include "xmalloc.h"
 
@@ -822,7 +821,8 @@ aps_save(struct incident_engine *e, struct device_rt *dev)
 		v[i].since = o->aps[i].since;
 		v[i].seen = o->aps[i].seen;
 	}
-	(void)store_aps_save(e->st, dev->conf->name, v, o->naps);
+	if (e->host.aps_save != NULL)
+		e->host.aps_save(e->host.arg, dev->conf->name, v, o->naps);
 	free(v);
 }
 
@@ -848,8 +848,9 @@ aps_load(struct incident_engine *e, struct device_rt *dev)
 	size_t i;
 	int n, gone = 0;
 
-	if (e->st == NULL || o->naps > 0 ||
-	    (n = store_aps_load(e->st, dev->conf->name, aps_loaded, o)) <= 0)
+	if (e->host.aps_load == NULL || o->naps > 0 ||
+	    (n = e->host.aps_load(e->host.arg, dev->conf->name, aps_loaded,
+	    o)) <= 0)
 		return;
 	aps_count(o);
 	for (i = 0; i < o->naps; i++)

@@ -23,11 +23,9 @@
 #include "incident.h"
 #include "incident_int.h"
 #include "log.h"
-#include "notify.h"
 #include "oids.h"
 #include "rrdstore.h"
 #include "snmpval.h"
-#include "store.h"
 #include "trap.h"
 #include "xmalloc.h"
 
@@ -1179,77 +1177,50 @@ services(struct incident_engine *e)
 
 /* --- reconciliation ------------------------------------------------------ */
 
-static json_t *
-notify_body(struct incident *in, const char *event, const char *change,
-    const char *detail, const char *key)
-{
-	json_t *o = json_object(), *ev = json_array();
-	char text[512];
-	size_t i;
-
-	json_object_set_new(o, "idempotency_key", json_string(key));
-	json_object_set_new(o, "event", json_string(event));
-	json_object_set_new(o, "change", json_string(change));
-	/* What changed, in words (a service desk's timeline entry). */
-	json_object_set_new(o, "detail", json_string(str_utf8_copy(text,
-	    sizeof(text), detail ? detail : "")));
-	json_object_set_new(o, "incident", incident_to_json(in));
-	for (i = 0; i < in->evidence.n && i < 10; i++)
-		json_array_append_new(ev, json_string(in->evidence.v[i]));
-	json_object_set_new(o, "evidence", ev);
-	json_object_set_new(o, "source", json_string("nocwatch"));
-	return o;
-}
-
 /*
- * Record one change of an incident: the row, a timeline row and, when
- * event is not NULL, an outbox row per channel, in one transaction.
+ * Record one change of an incident in one transaction (the host's): the
+ * row, a timeline entry, the evidence new to it and, when event is not
+ * NULL, a notification per channel.  Only once it is committed is the
+ * evidence counted as the incident's and the notifier told.
  */
 static int
 record(struct incident_engine *e, struct incident *in, const char *tl_event,
     const char *detail, const char *event, const struct problem *p)
 {
-	const struct config *c = e->conf;
-	long long now = wall_ms(), tl;
-	char key[96], chan[256], src[400];
-	json_t *body;
-	char *text;
-	size_t i;
-	int ok = 1;
+	struct inc_evid ev[MAX_EVIDENCE];
+	struct inc_record rec;
+	char src[MAX_EVIDENCE][400];
+	size_t i, n = 0, k;
 
-	if (store_begin(e->st) == -1)
-		return -1;
-	if (store_incident_save(e->st, in) == -1 ||
-	    (tl = store_timeline(e->st, in->id, now, tl_event, detail)) < 0)
-		ok = 0;
-	for (i = 0; ok && p != NULL && (int)i < p->nev; i++) {
-		snprintf(src, sizeof(src), "%s: %s", p->ev[i].source,
+	for (i = 0; p != NULL && (int)i < p->nev && n < MAX_EVIDENCE; i++) {
+		snprintf(src[n], sizeof(src[n]), "%s: %s", p->ev[i].source,
 		    p->ev[i].text);
-		if (strset_has(&in->evidence, src))
+		if (strset_has(&in->evidence, src[n]))
 			continue;
-		if (store_evidence(e->st, in->id, p->ev[i].at, p->ev[i].source,
-		    p->ev[i].text) == -1)
-			ok = 0;
-		strset_add(&in->evidence, src);
+		for (k = 0; k < n; k++)
+			if (strcmp(src[k], src[n]) == 0)
+				break;
+		if (k < n)
+			continue;
+		ev[n].at = p->ev[i].at;
+		ev[n].source = p->ev[i].source;
+		ev[n].text = p->ev[i].text;
+		n++;
 	}
-	for (i = 0; ok && event != NULL && i < c->nnotifies; i++) {
-		snprintf(key, sizeof(key), "nocwatch-%lld-%lld", in->id, tl);
-		notify_channel_id(&c->notifies[i], chan, sizeof(chan));
-		body = notify_body(in, event, tl_event, detail, key);
-		text = json_dumps(body, JSON_COMPACT);
-		if (store_outbox_add(e->st, in->id, tl, chan, event, key,
-		    text) == -1)
-			ok = 0;
-		free(text);
-		json_decref(body);
-	}
-	if (!ok || store_commit(e->st) == -1) {
-		if (!ok)
-			store_rollback(e->st);
+	memset(&rec, 0, sizeof(rec));
+	rec.in = in;
+	rec.tl_event = tl_event;
+	rec.detail = detail;
+	rec.event = event;
+	rec.ev = ev;
+	rec.nev = n;
+	if (e->host.record == NULL || e->host.record(e->host.arg, &rec) == -1) {
 		log_warnx("incident %lld: could not record '%s'", in->id,
 		    tl_event);
 		return -1;
 	}
+	for (i = 0; i < n; i++)
+		strset_add(&in->evidence, src[i]);
 	if (event != NULL && e->host.changed != NULL)
 		e->host.changed(e->host.arg);
 	return 0;
@@ -1818,7 +1789,9 @@ static void
 maint_reload(struct incident_engine *e, double now)
 {
 	free(e->maint_all);
-	e->nmaint_all = store_maint_upcoming(e->st, wall_ms(), &e->maint_all);
+	e->maint_all = NULL;
+	e->nmaint_all = e->host.maint_windows == NULL ? 0 :
+	    e->host.maint_windows(e->host.arg, wall_ms(), &e->maint_all);
 	e->maint_at = now;
 	free(e->maint);
 	e->maint = xreallocarray(NULL, e->nmaint_all + 1, sizeof(*e->maint));
@@ -1887,8 +1860,10 @@ evaluate(struct incident_engine *e)
 			continue;
 		}
 		if (p->maint) {
-			store_suppressed(e->st, p->maint, p->key,
-			    cause_name(p->cause), p->title, wall_ms());
+			if (e->host.suppressed != NULL)
+				e->host.suppressed(e->host.arg, p->maint,
+				    p->key, cause_name(p->cause), p->title,
+				    wall_ms());
 			continue;
 		}
 		pd = pending_get(e, p->key, now);
@@ -1952,8 +1927,12 @@ incident_restarted(struct device_rt *dev, const char *how)
 		    "down because it did", how);
 		snprintf(detail, sizeof(detail), "%s: %s", name, ev);
 		if (!strset_has(&in->evidence, detail) &&
-		    store_evidence(e->st, in->id, wall_ms(), name, ev) == 0)
-			strset_add(&in->evidence, detail);
+		    e->host.evidence != NULL) {
+			struct inc_evid x = { wall_ms(), name, ev };
+
+			if (e->host.evidence(e->host.arg, in->id, &x) == 0)
+				strset_add(&in->evidence, detail);
+		}
 		snprintf(detail, sizeof(detail), "cause fibre-cut -> "
 		    "device-down: %s restarted (%s)", name, how);
 		if (record_or_back(e, in, &saved, "cause", detail, "updated",
@@ -1991,18 +1970,17 @@ incident_engine_new(const struct config *conf, struct device_rt *devs,
 	e->rt = devs;
 	e->nrt = ndevs;
 	e->host = *host;
-	if ((e->st = store_open(conf->state_db, 0, err, errlen)) == NULL) {
+	if (host->load == NULL || host->record == NULL) {
+		snprintf(err, errlen, "the incident engine needs a store");
 		free(e);
 		return NULL;
 	}
-	n = store_load_incidents(e->st, wall_ms() -
-	    (long long)conf->inc.reopen_ms, loaded, e);
-	/* From here on the loop: a locked store costs 100 ms, not 5 s, and
-	 * the disk's syncs are the syncer thread's. */
-	store_set_busy_ms(e->st, STORE_LOOP_BUSY_MS);
-	if (store_sync_behind(e->st, err, errlen) == -1) {
-		log_warnx("store: %s; committing with fsync on the loop", err);
-		err[0] = '\0';
+	n = host->load(host->arg, wall_ms() - (long long)conf->inc.reopen_ms,
+	    loaded, e);
+	if (n < 0) {
+		snprintf(err, errlen, "the store's incidents could not be read");
+		free(e);
+		return NULL;
 	}
 	for (in = e->incs; in != NULL; in = in->next)
 		in->absent_since = 0;
@@ -2041,44 +2019,19 @@ incident_engine_free(struct incident_engine *e)
 	free(e->probs);
 	free(e->maint);
 	free(e->maint_all);
-	store_close(e->st);
 	free(e);
 }
 
-struct store *
-incident_store(struct incident_engine *e)
-{
-	return e ? e->st : NULL;
-}
-
-int
-incident_outbox_retry(struct incident_engine *e, long long id, char *err,
-    size_t errlen)
-{
-	if (store_outbox_requeue(e->st, id) == -1) {
-		snprintf(err, errlen, "no dead letter %lld (nocwatch outbox "
-		    "list shows them)", id);
-		return -1;
-	}
-	log_info("notify: dead letter %lld queued again", id);
-	if (e->host.changed != NULL)
-		e->host.changed(e->host.arg);
-	return 0;
-}
-
-void
-incident_stats(struct incident_engine *e, size_t *open, size_t *backlog)
+size_t
+incident_open_count(struct incident_engine *e)
 {
 	struct incident *in;
+	size_t n = 0;
 
-	*open = 0;
-	*backlog = 0;
-	if (e == NULL)
-		return;
-	for (in = e->incs; in != NULL; in = in->next)
+	for (in = e ? e->incs : NULL; in != NULL; in = in->next)
 		if (in->state != INC_RESOLVED)
-			(*open)++;
-	*backlog = store_outbox_backlog(e->st);
+			n++;
+	return n;
 }
 
 int
@@ -2137,8 +2090,8 @@ incident_maint_add(struct incident_engine *e, const char *scope,
 		snprintf(err, errlen, "the window ends before it starts");
 		return -1;
 	}
-	if ((id = store_maint_add(e->st, scope, name, starts, ends, reason,
-	    wall_ms())) < 0) {
+	if (e->host.maint_add == NULL || (id = e->host.maint_add(e->host.arg,
+	    scope, name, starts, ends, reason)) < 0) {
 		snprintf(err, errlen, "the store refused the window");
 		return -1;
 	}
@@ -2151,7 +2104,8 @@ int
 incident_maint_remove(struct incident_engine *e, long long id, char *err,
     size_t errlen)
 {
-	if (store_maint_remove(e->st, id, wall_ms()) == -1) {
+	if (e->host.maint_remove == NULL || e->host.maint_remove(e->host.arg,
+	    id) == -1) {
 		snprintf(err, errlen, "no active maintenance window %lld", id);
 		return -1;
 	}

@@ -19,7 +19,6 @@ struct device_rt;
 #define MAX_EVIDENCE		24
 #define WIFI_CONFIRM_MS		120000	/* APs lost: wait for the site's word */
 #define CAUSE_REFINE_MS		120000	/* device-down may yet become a cause */
-#define STORE_LOOP_BUSY_MS	100	/* a write waits for a lock */
 
 enum { DS_UNKNOWN = 0, DS_UP, DS_DOWN };
 
@@ -98,7 +97,6 @@ struct incident_engine {
 	struct device_rt	*rt;		/* the host's devices */
 	size_t			 nrt;
 	struct inc_host		 host;
-	struct store		*st;
 	struct tdev		*devs;
 	size_t			 ndevs;
 	struct tsite		*sites;

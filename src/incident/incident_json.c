@@ -23,7 +23,6 @@
 #include "oids.h"
 #include "rrdstore.h"
 #include "snmpval.h"
-#include "store.h"
 #include "trap.h"
 #include "xmalloc.h"
 

@@ -1,6 +1,7 @@
 /*
  * The clocks (include/clock.h).
  */
+#include <stdio.h>
 #include <time.h>
 
 #include "clock.h"
@@ -69,4 +70,17 @@ deadline_in(clockid_t clk, long ms, struct timespec *ts)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+char *
+iso8601(long long ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || gmtime_r(&t, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
 }

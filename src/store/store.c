@@ -141,19 +141,6 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;",
 };
 
-char *
-iso8601(long long ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || gmtime_r(&t, &tm) == NULL)
-		snprintf(buf, len, "-");
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
-
 static int
 exec_sql(struct store *st, const char *sql)
 {

@@ -42,6 +42,12 @@ out=$("$T/t/tools/arch.py" 2>&1); rc=$?
 expect_rc "the incident engine with a libevent timer of its own fails" 1 $rc
 expect_match "  named" 'src/incident/incident_eval.c:[0-9]+: incident has no event loop' "$out"
 
+copy
+sed -i '0,/^#include "log.h"/s//#include "log.h"\n#include "store.h"/' "$T/t/src/incident/incident_eval.c"
+out=$("$T/t/tools/arch.py" 2>&1); rc=$?
+expect_rc "the incident engine using the store itself fails (its host records)" 1 $rc
+expect_match "  named" 'arch: incident uses store, which it must reach through its host' "$out"
+
 # The objects' symbols (nm): the same order, from what the code calls.
 B=${B:-build}
 out=$(tools/arch.py --objects "$B" 2>&1); rc=$?

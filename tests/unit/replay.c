@@ -404,20 +404,6 @@ run_end(struct replay *r, struct run *u)
 	check_probe_done(&res, c);
 }
 
-/* The engine's host, as the daemon is. */
-static void
-host_recheck(void *arg, struct device_rt *dev)
-{
-	daemon_recheck(arg, dev, 0);
-}
-
-static void
-host_run_now(void *arg, struct check_rt *c)
-{
-	(void)arg;
-	sched_run_now(c->item);
-}
-
 /* An evaluation asked for soon: 50 ms after the runs that end now. */
 static void
 host_soon(void *arg)
@@ -428,15 +414,21 @@ host_soon(void *arg)
 }
 
 /* The engine (again, after a restart) on the store the configuration
- * names. */
+ * names, hosted as the daemon hosts it but for the loop's part: the
+ * replay evaluates when the engine asks, and delivers nothing. */
 static int
 engine_start(struct replay *r)
 {
-	struct inc_host host = { NULL, host_recheck, host_run_now, host_soon,
-	    NULL };
+	struct inc_host host;
 	char err[256];
 
-	host.arg = &r->d;
+	if (daemon_store_open(&r->d, err, sizeof(err)) == -1) {
+		fprintf(stderr, "replay: %s\n", err);
+		return -1;
+	}
+	daemon_inc_host(&r->d, &host);
+	host.soon = host_soon;
+	host.changed = NULL;
 	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
 	    &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
@@ -516,6 +508,7 @@ replay_free(struct replay *r)
 	if (r == NULL)
 		return;
 	incident_engine_free(r->d.inc);
+	store_close(r->d.st);
 	daemon_devices_free(r->d.devs, r->d.ndevs);
 	sched_free(r->d.sched);
 	event_base_free(r->d.base);
@@ -997,6 +990,8 @@ int
 replay_restart(struct replay *r)
 {
 	incident_engine_free(r->d.inc);
+	store_close(r->d.st);
+	r->d.st = NULL;
 	daemon_devices_free(r->d.devs, r->d.ndevs);
 	sched_free(r->d.sched);
 	r->nruns = 0;
@@ -1009,7 +1004,7 @@ replay_restart(struct replay *r)
 json_t *
 replay_snapshot(struct replay *r)
 {
-	return store_incidents_json(incident_store(r->d.inc), NULL, 0, 200);
+	return store_incidents_json(r->d.st, NULL, 0, 200);
 }
 
 json_t *
@@ -1047,7 +1042,7 @@ replay_wall(const struct replay *r, double t)
 json_t *
 replay_incidents(struct replay *r)
 {
-	struct store *st = incident_store(r->d.inc);
+	struct store *st = r->d.st;
 	json_t *list = store_incidents_json(st, NULL, 0, 1000), *out =
 	    json_array(), *one;
 	size_t i;
@@ -1067,6 +1062,6 @@ replay_report(struct replay *r, double from, double until)
 {
 	static const char *const sites[] = { "dc", "library", "depot" };
 
-	return report_build(incident_store(r->d.inc), replay_wall(r, from),
+	return report_build(r->d.st, replay_wall(r, from),
 	    replay_wall(r, until), sites, 3);
 }

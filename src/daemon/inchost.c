@@ -1,0 +1,216 @@
+/*
+ * The incident engine's host, as the daemon is (include/incident.h, struct
+ * inc_host): its checks run again on the engine's word, and its store —
+ * the SQLite incident store of conf->state_db — for everything the engine
+ * keeps: each change of an incident in one transaction with the outbox
+ * rows the service desk is sent, the incidents at start, maintenance
+ * windows, the problems they suppressed, evidence, the AP inventory.  The
+ * replays (tests/unit/replay.c) host the engine with the same functions on
+ * their own struct daemon.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "daemon.h"
+#include "escape.h"
+#include "incident.h"
+#include "log.h"
+#include "notify.h"
+#include "scheduler.h"
+#include "store.h"
+
+/* A write from the loop waits this long for another process's lock; the
+ * engine makes a change it could not record again at its next
+ * evaluation. */
+#define STORE_LOOP_BUSY_MS	100
+
+static void
+host_recheck(void *arg, struct device_rt *dev)
+{
+	daemon_recheck(arg, dev, 0);
+}
+
+static void
+host_run_now(void *arg, struct check_rt *c)
+{
+	(void)arg;
+	sched_run_now(c->item);
+}
+
+/* The JSON a channel is sent for one change (the outbox row's body). */
+static json_t *
+notify_body(const struct inc_record *r, const char *key)
+{
+	json_t *o = json_object(), *ev = json_array();
+	const struct incident *in = r->in;
+	char text[512], line[512];
+	size_t i;
+
+	json_object_set_new(o, "idempotency_key", json_string(key));
+	json_object_set_new(o, "event", json_string(r->event));
+	json_object_set_new(o, "change", json_string(r->tl_event));
+	/* What changed, in words (a service desk's timeline entry). */
+	json_object_set_new(o, "detail", json_string(str_utf8_copy(text,
+	    sizeof(text), r->detail ? r->detail : "")));
+	json_object_set_new(o, "incident", incident_to_json(in));
+	/* Its evidence: what it had, then what this change brings. */
+	for (i = 0; i < in->evidence.n && json_array_size(ev) < 10; i++)
+		json_array_append_new(ev, json_string(in->evidence.v[i]));
+	for (i = 0; i < r->nev && json_array_size(ev) < 10; i++) {
+		snprintf(line, sizeof(line), "%s: %s", r->ev[i].source,
+		    r->ev[i].text);
+		json_array_append_new(ev, json_string(str_utf8_copy(text,
+		    sizeof(text), line)));
+	}
+	json_object_set_new(o, "evidence", ev);
+	json_object_set_new(o, "source", json_string("nocwatch"));
+	return o;
+}
+
+static int
+host_record(void *arg, const struct inc_record *r)
+{
+	struct daemon *d = arg;
+	const struct config *c = d->conf;
+	struct incident *in = r->in;
+	long long now = wall_ms(), tl = -1;
+	char key[96], chan[256];
+	json_t *body;
+	char *text;
+	size_t i;
+	int ok = 1;
+
+	if (d->st == NULL || store_begin(d->st) == -1)
+		return -1;
+	if (store_incident_save(d->st, in) == -1 ||
+	    (tl = store_timeline(d->st, in->id, now, r->tl_event,
+	    r->detail)) < 0)
+		ok = 0;
+	for (i = 0; ok && i < r->nev; i++)
+		if (store_evidence(d->st, in->id, r->ev[i].at, r->ev[i].source,
+		    r->ev[i].text) == -1)
+			ok = 0;
+	for (i = 0; ok && r->event != NULL && i < c->nnotifies; i++) {
+		snprintf(key, sizeof(key), "nocwatch-%lld-%lld", in->id, tl);
+		notify_channel_id(&c->notifies[i], chan, sizeof(chan));
+		body = notify_body(r, key);
+		text = json_dumps(body, JSON_COMPACT);
+		if (text == NULL || store_outbox_add(d->st, in->id, tl, chan,
+		    r->event, key, text) == -1)
+			ok = 0;
+		free(text);
+		json_decref(body);
+	}
+	if (!ok) {
+		store_rollback(d->st);
+		return -1;
+	}
+	return store_commit(d->st);
+}
+
+static int
+host_load(void *arg, long long since, void (*fn)(struct incident *, void *),
+    void *fnarg)
+{
+	struct daemon *d = arg;
+
+	return store_load_incidents(d->st, since, fn, fnarg);
+}
+
+static size_t
+host_maint_windows(void *arg, long long now, struct maint_row **rows)
+{
+	struct daemon *d = arg;
+
+	return store_maint_upcoming(d->st, now, rows);
+}
+
+static long long
+host_maint_add(void *arg, const char *scope, const char *name,
+    long long starts, long long ends, const char *reason)
+{
+	struct daemon *d = arg;
+
+	return store_maint_add(d->st, scope, name, starts, ends, reason,
+	    wall_ms());
+}
+
+static int
+host_maint_remove(void *arg, long long id)
+{
+	struct daemon *d = arg;
+
+	return store_maint_remove(d->st, id, wall_ms());
+}
+
+static void
+host_suppressed(void *arg, long long maint, const char *key,
+    const char *cause, const char *detail, long long at)
+{
+	struct daemon *d = arg;
+
+	(void)store_suppressed(d->st, maint, key, cause, detail, at);
+}
+
+static int
+host_evidence(void *arg, long long incident, const struct inc_evid *x)
+{
+	struct daemon *d = arg;
+
+	return store_evidence(d->st, incident, x->at, x->source, x->text);
+}
+
+static void
+host_aps_save(void *arg, const char *controller, const struct store_ap *v,
+    size_t n)
+{
+	struct daemon *d = arg;
+
+	(void)store_aps_save(d->st, controller, v, n);
+}
+
+static int
+host_aps_load(void *arg, const char *controller,
+    void (*fn)(const struct store_ap *, void *), void *fnarg)
+{
+	struct daemon *d = arg;
+
+	return store_aps_load(d->st, controller, fn, fnarg);
+}
+
+void
+daemon_inc_host(struct daemon *d, struct inc_host *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->arg = d;
+	h->recheck = host_recheck;
+	h->run_now = host_run_now;
+	h->record = host_record;
+	h->load = host_load;
+	h->maint_windows = host_maint_windows;
+	h->maint_add = host_maint_add;
+	h->maint_remove = host_maint_remove;
+	h->suppressed = host_suppressed;
+	h->evidence = host_evidence;
+	h->aps_save = host_aps_save;
+	h->aps_load = host_aps_load;
+}
+
+int
+daemon_store_open(struct daemon *d, char *err, size_t errlen)
+{
+	if ((d->st = store_open(d->conf->state_db, 0, err, errlen)) == NULL)
+		return -1;
+	/* From here on the loop: a locked store costs 100 ms, not 5 s, and
+	 * the disk's syncs are the syncer thread's. */
+	store_set_busy_ms(d->st, STORE_LOOP_BUSY_MS);
+	if (store_sync_behind(d->st, err, errlen) == -1) {
+		log_warnx("store: %s; committing with fsync on the loop", err);
+		err[0] = '\0';
+	}
+	return 0;
+}
