@@ -102,38 +102,54 @@ sample() {	# PID -> "utime+stime_seconds vmhwm_kb"
 	awk '/VmHWM/ { print $2 }' "/proc/$1/status"
 }
 
-# --- nocwatchd ---
-lab_bg mon "$B/nocwatchd" -f "$LAB_DIR/nocwatch.conf"
-npid=$(find_pid "nocwatchd -f $LAB_DIR/nocwatch.conf")
-sleep 5
-read -r c0 _ < <(sample "$npid")
-sleep "$RUN"
-read -r c1 nrss < <(sample "$npid")
-nstat=$(lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json)
-# --- the HTTP API under load (ab), while the checks go on ---
-late_of() {
-	lab_exec mon "$B/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json |
+# --- nocwatchd (BUILD's; REF=DIR: a second build of it after, on the
+# same estate from a clean store and RRD directory, for code before and
+# after side by side in one run) ---
+late_of() {	# BUILD
+	lab_exec mon "$1/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json |
 	    python3 -c 'import json,sys; d = json.load(sys.stdin)["daemon"]["scheduler"]; print(d["late"], d["runs"], d["max_loop_lag_ms"])'
 }
-# Wait (bounded) for the dead devices' incidents before the load.
-for i in $(seq 1 $((INTERVAL + 30))); do
-	nopen=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/incidents?state=open" |
+run_nocwatchd() {	# BUILD TAG
+	local nb=$1 tag=$2 npid c0 c1 nrss nstat i nopen nsites
+	local alate0 aruns0 alate1 aruns1 alag
+	rm -rf "$LAB_DIR/nw-rrd" "$LAB_DIR"/nocwatch.db*
+	lab_bg mon "$nb/nocwatchd" -f "$LAB_DIR/nocwatch.conf"
+	npid=$(find_pid "$nb/nocwatchd -f $LAB_DIR/nocwatch.conf")
+	sleep 5
+	read -r c0 _ < <(sample "$npid")
+	sleep "$RUN"
+	read -r c1 nrss < <(sample "$npid")
+	nstat=$(lab_exec mon "$nb/nocwatch" status --socket "$LAB_DIR/ctl.sock" --json)
+	# The HTTP API under load (ab), while the checks go on; first
+	# (bounded) the dead devices' incidents.
+	for i in $(seq 1 $((INTERVAL + 30))); do
+		nopen=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/incidents?state=open" |
+		    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
+		[ "${nopen:-0}" -ge "$DEAD" ] && break
+		sleep 1
+	done
+	nsites=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/sites" |
 	    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
-	[ "${nopen:-0}" -ge "$DEAD" ] && break
-	sleep 1
-done
-nsites=$(lab_exec mon curl -s "http://127.0.0.1:8080/api/v1/sites" |
-    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
-read -r alate0 aruns0 _ < <(late_of)
-for ep in sites incidents; do
-	lab_exec mon ab -q -k -c 16 -t 20 -n 10000000 \
-	    "http://127.0.0.1:8080/api/v1/$ep" >"$LAB_DIR/ab-$ep.txt" 2>&1
-done
-read -r alate1 aruns1 alag < <(late_of)
-kill -TERM "$npid"
-sleep 3
+	read -r alate0 aruns0 _ < <(late_of "$nb")
+	for ep in sites incidents; do
+		lab_exec mon ab -q -k -c 16 -t 20 -n 10000000 \
+		    "http://127.0.0.1:8080/api/v1/$ep" >"$LAB_DIR/ab-$ep-$tag.txt" 2>&1
+	done
+	read -r alate1 aruns1 alag < <(late_of "$nb")
+	kill -TERM "$npid"
+	sleep 3
+	printf '%s' "$nstat" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["daemon"]
+print(d["rrd"]["values"], d["rrd"]["queued"], d["scheduler"]["late"], d["scheduler"]["runs"], d["scheduler"]["max_loop_lag_ms"])' >"$LAB_DIR/nstat-$tag"
+	echo "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') $nrss ${nsites:-?} ${nopen:-?} $((aruns1 - aruns0)) $((alate1 - alate0)) $alag" >"$LAB_DIR/nrun-$tag"
+}
+run_nocwatchd "$B" this
+[ -n "${REF:-}" ] && run_nocwatchd "$REF" ref
 
-# --- collectd ---
+# --- collectd (SKIP_COLLECTD=1: not run) ---
+d0=0 d1=0 crss=0 clate=0 cvalues=0
+if [ "${SKIP_COLLECTD:-0}" != 1 ]; then
 lab_bg mon collectd -f -C "$LAB_DIR/collectd.conf"
 cpid=$(find_pid "collectd -f -C $LAB_DIR/collectd.conf")
 sleep 5
@@ -147,31 +163,38 @@ cfiles=$(find "$LAB_DIR/cd-rrd" -name '*.rrd' 2>/dev/null | wc -l)
 cvalues=$(find "$LAB_DIR/cd-rrd" -name '*.rrd' 2>/dev/null | head -2000 | while read -r f; do
 	rrdtool fetch "$f" AVERAGE -s "-$RUN" 2>/dev/null | awk 'NR > 2 { for (i = 2; i <= NF; i++) if ($i !~ /nan/) n++ } END { print n + 0 }'
 done | awk -v tot="$cfiles" '{ s += $1; n++ } END { if (n) print s / n * tot; else print 0 }')
+fi
 
-printf '%s' "$nstat" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)["daemon"]
-print(d["rrd"]["values"], d["rrd"]["queued"], d["scheduler"]["late"], d["scheduler"]["runs"], d["scheduler"]["max_loop_lag_ms"])' >"$LAB_DIR/nstat"
-read -r nwritten nqueued nlate nruns nlag <"$LAB_DIR/nstat"
-awk -v n="$N" -v run="$RUN" -v iv="$INTERVAL" \
-    -v nc="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v nr="$nrss" \
-    -v nw="$nwritten" -v nl="$nlate" -v nruns="$nruns" -v nlag="$nlag" \
+
+report_row() {	# TAG LABEL
+	local nc nr nwritten nqueued nlate nruns nlag
+	read -r nc nr _ <"$LAB_DIR/nrun-$1"
+	read -r nwritten nqueued nlate nruns nlag <"$LAB_DIR/nstat-$1"
+	awk -v run="$RUN" -v nc="$nc" -v nr="$nr" -v nw="$nwritten" \
+	    -v nl="$nlate" -v l="$2" 'BEGIN {
+		printf "%-24s %10.1f %10.1f %16.0f %14d\n", l, nc * 100 / run, nr / 1024, nw / run, nl }'
+}
+echo "Daemon: $N devices x (1 ICMP + 10 SNMP values) every $INTERVAL s, $RUN s measured"
+printf '%-24s %10s %10s %16s %14s\n' tool "CPU %" "RSS MB" "RRD values/s" "late cycles"
+report_row this "nocwatchd ($B)"
+[ -n "${REF:-}" ] && report_row ref "nocwatchd ($REF)"
+[ "${SKIP_COLLECTD:-0}" != 1 ] && awk -v run="$RUN" \
     -v dc="$(awk -v a="$d0" -v b="$d1" 'BEGIN { print b - a }')" -v cr="$crss" \
     -v cv="$cvalues" -v cl="$clate" 'BEGIN {
-	printf "Daemon: %d devices x (1 ICMP + 10 SNMP values) every %d s, %d s measured\n", n, iv, run
-	printf "%-12s %10s %10s %16s %14s\n", "tool", "CPU %", "RSS MB", "RRD values/s", "late cycles"
-	printf "%-12s %10.1f %10.1f %16.0f %14d\n", "nocwatchd", nc * 100 / run, nr / 1024, nw / run, nl
-	printf "%-12s %10.1f %10.1f %16.0f %14d\n", "collectd", dc * 100 / run, cr / 1024, cv / run, cl
-	printf "nocwatchd: %d check runs, worst event-loop lag %.1f ms\n", nruns, nlag
-}'
-for ep in sites incidents; do
-	awk -v ep="$ep" '/^Requests per second/ { rps = $4 }
-	    /^Time per request:.*\(mean\)$/ { mean = $4 }
-	    /^  99%/ { p99 = $2 }
-	    /^Failed requests/ { failed = $3 }
-	    /^Non-2xx responses/ { non2xx = $3 }
-	    /^Document Length/ { len = $3 }
-	    END { printf "API /api/v1/%s under ab (16 connections, 20 s): %d bytes, %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed, %d not 2xx\n", ep, len, rps, mean, p99, failed, non2xx }' "$LAB_DIR/ab-$ep.txt"
+	printf "%-24s %10.1f %10.1f %16.0f %14d\n", "collectd", dc * 100 / run, cr / 1024, cv / run, cl }'
+for tag in this ${REF:+ref}; do
+	read -r _ _ nsites nopen aruns alate alag <"$LAB_DIR/nrun-$tag"
+	read -r _ _ _ nruns nlag <"$LAB_DIR/nstat-$tag"
+	echo "nocwatchd ($tag): $nruns check runs, worst event-loop lag $nlag ms"
+	for ep in sites incidents; do
+		awk -v ep="$ep" '/^Requests per second/ { rps = $4 }
+		    /^Time per request:.*\(mean\)$/ { mean = $4 }
+		    /^  99%/ { p99 = $2 }
+		    /^Failed requests/ { failed = $3 }
+		    /^Non-2xx responses/ { non2xx = $3 }
+		    /^Document Length/ { len = $3 }
+		    END { printf "  API /api/v1/%s under ab (16 connections, 20 s): %d bytes, %.0f requests/s, mean %.2f ms, 99%% within %s ms, %d failed, %d not 2xx\n", ep, len, rps, mean, p99, failed, non2xx }' "$LAB_DIR/ab-$ep-$tag.txt"
+	done
+	echo "  estate during the API load: $nsites sites, $nopen open incidents"
+	echo "  checks during the API load: $aruns runs, $alate late, worst event-loop lag $alag ms"
 done
-echo "estate during the API load: ${nsites:-?} sites, ${nopen:-?} open incidents"
-echo "checks during the API load: $((aruns1 - aruns0)) runs, $((alate1 - alate0)) late, worst event-loop lag ${alag} ms"
