@@ -143,6 +143,7 @@ estate_agent() {	# NS ADDR KIND
 		cat >"$conf" <<-CONF
 		rocommunity labread
 		rwcommunity labwrite 198.51.100.0/24
+		rwcommunity labwrite 198.18.0.0/15
 		override -rw .1.3.6.1.2.1.33.1.4.1.0 integer 3
 		override -rw .1.3.6.1.2.1.33.1.2.1.0 integer 2
 		override -rw .1.3.6.1.2.1.33.1.2.3.0 integer 45
@@ -398,9 +399,12 @@ fault_dark() {	# SITE
 	return 0
 }
 
+# Set a value on a lab agent from its own namespace: a UPS's power source
+# changes whether or not the monitor can reach it (a dark site's UPS is
+# back on the mains before its network comes back).
 estate_snmpset() {	# ADDR OID VALUE
-	estate_exec - snmpset -M /nonexistent -m '' -v2c -c labwrite -t 1 -r 2 \
-	    "$1" "$2" i "$3" >/dev/null
+	estate_exec "$(estate_dev_ns "$1")" snmpset -M /nonexistent -m '' -v2c \
+	    -c labwrite -t 1 -r 2 "$1" "$2" i "$3" >/dev/null
 }
 
 # The site's UPS on battery (5) or back on mains (3); with "trap", it also
@@ -540,6 +544,14 @@ estate_kill_delay() {	# NS: stop its delayed echo responder
 # APs up.
 fault_restore() {
 	local line ns
+	# The power first (every UPS back on the mains), then the network:
+	# the order it comes back in; a site that answered again with its UPS
+	# still on battery would be a second power problem.
+	for ns in 1 2 3 4 5 6; do
+		estate_snmpset "198.18.$ns.4" .1.3.6.1.2.1.33.1.4.1.0 3
+	done
+	estate_snmpset 198.18.100.4 .1.3.6.1.2.1.33.1.4.1.0 3
+	estate_snmpset 198.18.101.4 .1.3.6.1.2.1.33.1.4.1.0 3
 	while read -r line; do
 		# shellcheck disable=SC2086
 		set -- $line
@@ -552,11 +564,6 @@ fault_restore() {
 		lab_clear "$ns"
 		estate_kill_delay "$ns"
 	done
-	for ns in 1 2 3 4 5 6; do
-		estate_snmpset "198.18.$ns.4" .1.3.6.1.2.1.33.1.4.1.0 3
-	done
-	estate_snmpset 198.18.100.4 .1.3.6.1.2.1.33.1.4.1.0 3
-	estate_snmpset 198.18.101.4 .1.3.6.1.2.1.33.1.4.1.0 3
 	estate_aps heal
 	return 0
 }
