@@ -141,6 +141,12 @@ httpd_reply(struct evhttp_request *req, int code, const char *type,
 	 * which must arrive whole within the deadline (a kept-alive
 	 * connection could trickle its second request for ever). */
 	evhttp_add_header(h, "Connection", "close");
+	/* An HTTP/1.0 request that asked to be kept alive would otherwise
+	 * get libevent's "Connection: keep-alive" beside it: the client
+	 * then sends its next request on a connection being closed (ab -k
+	 * saw half its requests fail). */
+	evhttp_remove_header(evhttp_request_get_input_headers(req),
+	    "Connection");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	if (strncmp(type, "text/html", 9) == 0) {
 		evhttp_add_header(h, "Content-Security-Policy", csp);

@@ -189,6 +189,13 @@ expect_match "wall.js is served as JavaScript" '^200 text/javascript' \
     "$(hc "http://$A/static/wall.js")"
 expect_match "no path escapes the web directory" '^(404|400) ' \
     "$(hc --path-as-is "http://$A/static/../../etc/passwd")"
+# Every reply closes its connection, also to an HTTP/1.0 client that asked
+# to be kept alive (libevent added "keep-alive" beside our "close": ab -k
+# then lost half its requests on connections being closed).
+conn=$(lab_exec noc curl -s -0 -H "Connection: keep-alive" -D - -o /dev/null \
+    "${R[@]}" "http://$A/api/v1/sites" | tr -d '\r' | grep -i '^connection:' | tr '\n' ' ')
+expect_match "an HTTP/1.0 keep-alive request gets one Connection header: close" \
+    '^Connection: close $' "$conn"
 # The rate limit holds per client, whatever X-Forwarded-For says.
 # Four keep-alive clients at once, each claiming another address, 320
 # requests in all: far past the burst of 100 even in a sanitizer build (160
