@@ -99,10 +99,8 @@ long long	 store_maint_add(struct store *, const char *scope,
 		    const char *name, long long starts, long long ends,
 		    const char *reason, long long now);
 int		 store_maint_remove(struct store *, long long id, long long now);
-/* The windows in force at now; the windows in force or still to come
- * (oldest start first). */
-size_t		 store_maint_active(struct store *, long long now,
-		    struct maint_row **rows);
+/* The windows in force at now or still to come (oldest start first);
+ * the engine works out which are in force from its clock. */
 size_t		 store_maint_upcoming(struct store *, long long now,
 		    struct maint_row **rows);
 int		 store_suppressed(struct store *, long long maint,

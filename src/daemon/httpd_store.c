@@ -36,6 +36,7 @@ struct hs_job {
 	void			(*cb)(void *, json_t *);	/* told */
 	void			*arg;
 	json_t			*result;
+	int			 code;	/* no result: 404, else 503 */
 	char			 err[300];
 };
 
@@ -60,8 +61,10 @@ hs_run(struct work *w)
 		break;
 	case HS_INCIDENT:
 		if ((j->result = store_incident_json(hs->st, j->q.id)) ==
-		    NULL)
+		    NULL) {
+			j->code = 404;
 			snprintf(j->err, sizeof(j->err), "no such incident");
+		}
 		break;
 	case HS_MAINT:
 		j->result = store_maint_json(hs->st, 0);
@@ -95,9 +98,7 @@ hs_done(struct work *w)
 	if (j->result != NULL)
 		httpd_reply_json(j->req, 200, j->result);
 	else
-		httpd_reply_error(j->req, j->q.kind == HS_INCIDENT &&
-		    strcmp(j->err, "no such incident") == 0 ? 404 : 503,
-		    j->err);
+		httpd_reply_error(j->req, j->code ? j->code : 503, j->err);
 	j->result = NULL;
 	j->req = NULL;
 }

@@ -825,20 +825,18 @@ store_maint_remove(struct store *st, long long id, long long now)
 	return rc == 0 && sqlite3_changes(st->db) == 1 ? 0 : -1;
 }
 
-static size_t
-maint_rows(struct store *st, long long now, int upcoming,
-    struct maint_row **rows)
+size_t
+store_maint_upcoming(struct store *st, long long now, struct maint_row **rows)
 {
 	sqlite3_stmt *s;
 	size_t n = 0;
 
 	*rows = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT id, scope, name, starts, ends "
-	    "FROM maintenance WHERE removed_at IS NULL AND (?2 OR starts <= ?1)"
-	    " AND ends > ?1 ORDER BY starts, id", -1, &s, NULL) != SQLITE_OK)
+	    "FROM maintenance WHERE removed_at IS NULL AND ends > ?1 "
+	    "ORDER BY starts, id", -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int(s, 2, upcoming);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct maint_row *r;
 
@@ -852,18 +850,6 @@ maint_rows(struct store *st, long long now, int upcoming,
 	}
 	sqlite3_finalize(s);
 	return n;
-}
-
-size_t
-store_maint_active(struct store *st, long long now, struct maint_row **rows)
-{
-	return maint_rows(st, now, 0, rows);
-}
-
-size_t
-store_maint_upcoming(struct store *st, long long now, struct maint_row **rows)
-{
-	return maint_rows(st, now, 1, rows);
 }
 
 int

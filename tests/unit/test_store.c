@@ -313,7 +313,7 @@ main(void)
 	mid = store_maint_add(st, "site", "library", now - 1000, now + 60000,
 	    "fibre works", now);
 	CHECK(mid > 0, "maintenance added");
-	n = store_maint_active(st, now, &mr);
+	n = store_maint_upcoming(st, now, &mr);
 	CHECK(n == 1 && strcmp(mr[0].name, "library") == 0, "active window");
 	free(mr);
 	CHECK(store_suppressed(st, mid, "site:library", "fibre-cut", "x",
@@ -327,7 +327,7 @@ main(void)
 	json_decref(j);
 	CHECK(store_maint_remove(st, mid, now) == 0 &&
 	    store_maint_remove(st, mid, now) == -1, "removed once");
-	n = store_maint_active(st, now, &mr);
+	n = store_maint_upcoming(st, now, &mr);
 	CHECK(n == 0, "no active window after removal");
 	free(mr);
 
