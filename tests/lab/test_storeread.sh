@@ -33,16 +33,24 @@ device "app" { site "dc" address 198.51.100.2
 	check tcp 2222 { interval 1s timeout 500ms } }
 CONF
 
-# The daemon makes the store (its schema); stopped, it is filled.
+# The daemon makes the store (its schema); stopped, it is filled.  The
+# control socket is open before the store is, so wait for an HTTP answer:
+# the loop serves none until the start is complete (a sanitizer build
+# takes seconds).
 lab_bg noc "$D" -f "$LAB_DIR/n.conf" 2>>"$LAB_DIR/daemon.log"
 dpid=${LAB_PIDS[-1]}
-for _ in $(seq 1 50); do [ -S "$LAB_DIR/ctl.sock" ] && break; sleep 0.1; done
+for _ in $(seq 1 300); do
+	lab_exec noc curl -s -o /dev/null --max-time 1 "http://$A/api/v1/health" && break
+	sleep 0.1
+done
 kill "$dpid"
 wait "$dpid" 2>/dev/null
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 cols = [r[1] for r in con.execute("PRAGMA table_info(incidents)")]
+if not cols:
+    sys.exit("the daemon made no incidents table in %s" % sys.argv[1])
 row = {"key": None, "cause": "device-down", "situation": "device-down",
        "priority": 4, "state": "resolved", "title": "app down (seeded)",
        "sites": '["dc"]', "devices": '["app"]', "flapping": 0,
@@ -63,7 +71,7 @@ expect_rc "a store of 300,000 resolved incidents" 0 $?
 
 lab_bg noc "$D" -f "$LAB_DIR/n.conf" 2>>"$LAB_DIR/daemon.log"
 dpid=${LAB_PIDS[-1]}
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
 	lab_exec noc curl -s -o /dev/null --max-time 1 "http://$A/api/v1/health" && break
 	sleep 0.1
 done
