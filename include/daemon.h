@@ -31,6 +31,7 @@ struct trap_listener;
 struct notifier;
 struct event;
 struct store;
+struct storew;
 struct daemon;
 struct device_rt;
 struct resolve_req;
@@ -50,6 +51,8 @@ struct daemon {
 	struct trap_listener	*traps;
 	struct incident_engine	*inc;
 	struct store		*st;		/* the incident store */
+	struct storew		*sw;		/* its writer thread, or NULL:
+						 * writes on the caller's */
 	struct notifier		*nt;		/* the outbox's deliverer */
 	struct event		*eval_timer, *eval_soon;	/* the engine's */
 	struct httpd		*httpd;
@@ -88,6 +91,9 @@ void	daemon_devices_build(struct daemon *, void (*run)(void *));
  */
 int	daemon_store_open(struct daemon *, char *err, size_t errlen);
 void	daemon_inc_host(struct daemon *, struct inc_host *);
+/* The JSON a notify channel is sent for one recorded change (an outbox
+ * row's body; key its idempotency key). */
+json_t	*daemon_notify_body(const struct inc_record *, const char *key);
 void	daemon_devices_free(struct device_rt *, size_t);
 /* Re-check a device now, and every device below it. */
 void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);

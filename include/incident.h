@@ -52,8 +52,11 @@ struct inc_record {
  * every INCIDENT_EVAL_MS, which is the host's to keep); and to know that
  * the store holds new notifications (outbox rows) to deliver.
  *
- * And its store: to record a change in one transaction (0 when committed;
- * the engine keeps in memory only what was), to load the incidents of the
+ * And its store: to record a change in one transaction (0 when committed,
+ * -1 when not: the engine keeps in memory only what was; or
+ * INC_RECORD_QUEUED: the host commits the changes of this turn of its loop
+ * in one transaction elsewhere and calls incident_committed() once with
+ * the outcome — until then the engine makes no other change), to load the incidents of the
  * reopen window at start, the maintenance windows in force or to come
  * (malloc'd rows), to add and end one, to count a problem a window
  * suppressed, to add evidence to an incident, and to keep and give back a
@@ -86,6 +89,8 @@ struct inc_host {
 		    void (*fn)(const struct store_ap *, void *), void *fnarg);
 };
 
+#define INC_RECORD_QUEUED	1	/* host record(): committed later */
+
 #define INCIDENT_EVAL_MS	500	/* the host's pace of evaluations */
 #define INCIDENT_SOON_MS	50	/* an evaluation asked for by a change */
 
@@ -104,6 +109,16 @@ void		 incident_engine_reload(struct incident_engine *,
 /* One evaluation now: the host's, every INCIDENT_EVAL_MS and when the
  * engine asked for one soon. */
 void		 incident_evaluate(struct incident_engine *);
+/*
+ * The host's transaction of the changes it queued (in the order record
+ * was called) committed (ok; ids[k]: the incident id the k-th change was
+ * recorded under, new incidents' included) or not (memory goes back, the
+ * next evaluation makes the changes again).  While one is in flight the
+ * engine is busy: evaluations wait, and so must commands.
+ */
+void		 incident_committed(struct incident_engine *, int ok,
+		    const long long *ids, size_t nids);
+int		 incident_busy(const struct incident_engine *);
 
 /* Hooks from the checks and the trap receiver. */
 void		 incident_check_result(struct check_rt *);
@@ -125,7 +140,9 @@ void		 incident_trap(struct incident_engine *, struct device_rt *,
 /* A maintenance window's times: wall ms, from 1970 to the end of 9999. */
 #define MAINT_TIME_MAX	253402300799999LL
 
-/* Commands (control socket, later the HTTP API); JSON replies. */
+/* Commands (the daemon's command layer).  An acknowledgement: 0 done (or
+ * queued with the host's transaction), -1 the incident is not open or
+ * already acknowledged, -2 the store cannot take it now (err says). */
 int		 incident_ack(struct incident_engine *, long long id,
 		    const char *by, char *err, size_t errlen);
 long long	 incident_maint_add(struct incident_engine *, const char *scope,

@@ -58,6 +58,8 @@ int		 store_schema_version(struct store *);
 /* PRAGMA quick_check's finding at open: "ok", or "corrupt: ...". */
 const char	*store_integrity(const struct store *);
 
+/* The last error on this connection, in SQLite's words. */
+const char	*store_error(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);

@@ -44,6 +44,10 @@ struct workq	*workq_new(struct event_base *, const char *name,
  * nothing will be called. */
 int		 workq_submit(struct workq *, struct work *, int timeout_ms);
 void		 workq_stats(struct workq *, struct workq_stats *);
+/* Wait up to grace_ms for the queue to empty and the thread to idle
+ * (0), or not (-1); what finished is handed back at the loop's next
+ * turn, or by workq_free. */
+int		 workq_drain(struct workq *, int grace_ms);
 /* Stop: queued jobs are dropped (late, release); waits grace_ms for the
  * job running, and leaves a thread stuck past it behind: -1 then (what
  * that job uses must be left too), else 0. */

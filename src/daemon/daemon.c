@@ -32,6 +32,7 @@
 #include "scheduler.h"
 #include "snmp.h"
 #include "store.h"
+#include "storew.h"
 #include "trap.h"
 #include "workq.h"
 #include "xmalloc.h"
@@ -402,6 +403,10 @@ engine_start(struct daemon *d, char *err, size_t errlen)
 
 	if (daemon_store_open(d, err, errlen) == -1)
 		return -1;
+	/* The engine's changes are committed by the writer thread. */
+	if ((d->sw = storew_new(d, d->base, d->conf->state_db, err,
+	    errlen)) == NULL)
+		return -1;
 	daemon_inc_host(d, &host);
 	host.soon = inc_soon;
 	host.changed = inc_changed;
@@ -497,6 +502,9 @@ daemon_stop(struct daemon *d)
 	d->eval_timer = d->eval_soon = NULL;
 	notifier_free(d->nt);
 	d->nt = NULL;
+	/* What the engine changed last is written (5 s at most). */
+	storew_free(d->sw, 5000);
+	d->sw = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
 	store_close(d->st);

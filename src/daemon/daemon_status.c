@@ -28,6 +28,7 @@
 #include "scheduler.h"
 #include "snmp.h"
 #include "store.h"
+#include "storew.h"
 #include "trap.h"
 #include "workq.h"
 #include "xmalloc.h"
@@ -55,6 +56,7 @@ status_daemon(struct daemon *d)
 	struct trap_stats ts = { 0 };
 	struct lw_stats lw;
 	struct store_sync_stats sy;
+	struct storew_stats sws;
 	size_t i, nchecks = 0, nopen, backlog;
 
 	sched_stats(d->sched, &ss);
@@ -120,6 +122,14 @@ status_daemon(struct daemon *d)
 		    "failures", (json_int_t)sy.failures, "pending",
 		    (json_int_t)sy.pending, "busy_s", sy.busy_s,
 		    "last_error", sy.last_error));
+	if (d->sw != NULL) {
+		storew_stats(d->sw, &sws);
+		json_object_set_new(x, "store_writes", json_pack("{s:I, s:I, "
+		    "s:I, s:I, s:f}", "commits", (json_int_t)sws.commits,
+		    "failures", (json_int_t)sws.failures, "changes",
+		    (json_int_t)sws.records, "queued", (json_int_t)sws.queued,
+		    "busy_s", sws.busy_s));
+	}
 	json_object_set_new(o, "incidents", x);
 	x = json_object();
 	json_object_set_new(x, "packets", json_integer((json_int_t)ts.packets));

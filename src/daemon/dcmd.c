@@ -85,8 +85,12 @@ c_ack(struct daemon *d, json_t *a, int *status, char *err, size_t errlen)
 	if ((known = store_incident_json(d->st, id)) == NULL)
 		return refuse(status, 404, err, errlen, "no such incident");
 	json_decref(known);
-	if (incident_ack(d->inc, id, by ? by : "api", err, errlen) == -1)
+	switch (incident_ack(d->inc, id, by ? by : "api", err, errlen)) {
+	case -1:
 		return refuse(status, 409, err, errlen, NULL);
+	case -2:
+		return refuse(status, 503, err, errlen, NULL);
+	}
 	return json_pack("{s:I}", "acknowledged", (json_int_t)id);
 }
 

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "scheduler.h"
 #include "store.h"
+#include "storew.h"
 
 /* A write from the loop waits this long for another process's lock; the
  * engine makes a change it could not record again at its next
@@ -41,9 +42,10 @@ host_run_now(void *arg, struct check_rt *c)
 	sched_run_now(c->item);
 }
 
-/* The JSON a channel is sent for one change (the outbox row's body). */
-static json_t *
-notify_body(const struct inc_record *r, const char *key)
+/* The JSON a channel is sent for one change (the outbox row's body); in
+ * the store's writer thread too: it reads only r. */
+json_t *
+daemon_notify_body(const struct inc_record *r, const char *key)
 {
 	json_t *o = json_object(), *ev = json_array();
 	const struct incident *in = r->in;
@@ -84,6 +86,8 @@ host_record(void *arg, const struct inc_record *r)
 	size_t i;
 	int ok = 1;
 
+	if (d->sw != NULL)
+		return storew_record(d->sw, r);
 	if (d->st == NULL || store_begin(d->st) == -1)
 		return -1;
 	if (store_incident_save(d->st, in) == -1 ||
@@ -97,7 +101,7 @@ host_record(void *arg, const struct inc_record *r)
 	for (i = 0; ok && r->event != NULL && i < c->nnotifies; i++) {
 		snprintf(key, sizeof(key), "nocwatch-%lld-%lld", in->id, tl);
 		notify_channel_id(&c->notifies[i], chan, sizeof(chan));
-		body = notify_body(r, key);
+		body = daemon_notify_body(r, key);
 		text = json_dumps(body, JSON_COMPACT);
 		if (text == NULL || store_outbox_add(d->st, in->id, tl, chan,
 		    r->event, key, text) == -1)
@@ -153,7 +157,10 @@ host_suppressed(void *arg, long long maint, const char *key,
 {
 	struct daemon *d = arg;
 
-	(void)store_suppressed(d->st, maint, key, cause, detail, at);
+	if (d->sw != NULL)
+		storew_suppressed(d->sw, maint, key, cause, detail, at);
+	else
+		(void)store_suppressed(d->st, maint, key, cause, detail, at);
 }
 
 static int
@@ -161,6 +168,10 @@ host_evidence(void *arg, long long incident, const struct inc_evid *x)
 {
 	struct daemon *d = arg;
 
+	if (d->sw != NULL) {
+		storew_evidence(d->sw, incident, x);
+		return 0;
+	}
 	return store_evidence(d->st, incident, x->at, x->source, x->text);
 }
 
@@ -170,7 +181,10 @@ host_aps_save(void *arg, const char *controller, const struct store_ap *v,
 {
 	struct daemon *d = arg;
 
-	(void)store_aps_save(d->st, controller, v, n);
+	if (d->sw != NULL)
+		storew_aps(d->sw, controller, v, n);
+	else
+		(void)store_aps_save(d->st, controller, v, n);
 }
 
 static int

@@ -1180,17 +1180,22 @@ services(struct incident_engine *e)
 /*
  * Record one change of an incident in one transaction (the host's): the
  * row, a timeline entry, the evidence new to it and, when event is not
- * NULL, a notification per channel.  Only once it is committed is the
- * evidence counted as the incident's and the notifier told.
+ * NULL, a notification per channel.  saved: the incident as it was before
+ * the change (NULL: a new one).  0: committed, the evidence counted as the
+ * incident's and the notifier told; -1: not; 1: queued by the host, the
+ * journal keeps saved (moved) until incident_committed() says.
  */
 static int
-record(struct incident_engine *e, struct incident *in, const char *tl_event,
-    const char *detail, const char *event, const struct problem *p)
+record(struct incident_engine *e, struct incident *in, struct incident *saved,
+    const char *tl_event, const char *detail, const char *event,
+    const struct problem *p)
 {
 	struct inc_evid ev[MAX_EVIDENCE];
 	struct inc_record rec;
+	struct jentry *j;
 	char src[MAX_EVIDENCE][400];
 	size_t i, n = 0, k;
+	int r;
 
 	for (i = 0; p != NULL && (int)i < p->nev && n < MAX_EVIDENCE; i++) {
 		snprintf(src[n], sizeof(src[n]), "%s: %s", p->ev[i].source,
@@ -1214,13 +1219,32 @@ record(struct incident_engine *e, struct incident *in, const char *tl_event,
 	rec.event = event;
 	rec.ev = ev;
 	rec.nev = n;
-	if (e->host.record == NULL || e->host.record(e->host.arg, &rec) == -1) {
+	r = e->host.record == NULL ? -1 : e->host.record(e->host.arg, &rec);
+	if (r == -1) {
 		log_warnx("incident %lld: could not record '%s'", in->id,
 		    tl_event);
 		return -1;
 	}
+	/* Queued or committed, the evidence is the incident's (a second
+	 * change in the same transaction must not store it again); a
+	 * transaction that fails takes it back with the rest. */
 	for (i = 0; i < n; i++)
 		strset_add(&in->evidence, src[i]);
+	if (r == INC_RECORD_QUEUED) {
+		if (e->njrn == e->cjrn) {
+			e->cjrn = e->cjrn ? e->cjrn * 2 : 8;
+			e->jrn = xreallocarray(e->jrn, e->cjrn,
+			    sizeof(*e->jrn));
+		}
+		j = &e->jrn[e->njrn++];
+		memset(j, 0, sizeof(*j));
+		j->in = in;
+		j->is_new = saved == NULL;
+		if (saved != NULL)
+			j->saved = *saved;	/* its sets move with it */
+		j->event = event != NULL;
+		return 1;
+	}
 	if (event != NULL && e->host.changed != NULL)
 		e->host.changed(e->host.arg);
 	return 0;
@@ -1321,17 +1345,21 @@ inc_back(struct incident *in, struct incident *saved)
 	in->seen = seen;
 }
 
-/* record(), and on failure memory back to saved; saved is used up. */
+/* record(), and on failure memory back to saved; saved is used up (or
+ * kept by the journal until the host's transaction ends). */
 static int
 record_or_back(struct incident_engine *e, struct incident *in,
     struct incident *saved, const char *tl_event, const char *detail,
     const char *event, const struct problem *p)
 {
-	if (record(e, in, tl_event, detail, event, p) == -1) {
+	switch (record(e, in, saved, tl_event, detail, event, p)) {
+	case -1:
 		inc_back(in, saved);
 		return -1;
+	case 0:
+		inc_drop(saved);
+		break;
 	}
-	inc_drop(saved);
 	return 0;
 }
 
@@ -1397,6 +1425,13 @@ sla_check(struct incident_engine *e)
 }
 
 static void
+log_opened(const struct incident *in)
+{
+	log_warnx("incident %lld opened: P%d %s: %s", in->id, in->priority,
+	    cause_name(in->cause), in->title);
+}
+
+static void
 open_incident(struct incident_engine *e, struct problem *p)
 {
 	struct incident *in = xcalloc(1, sizeof(*in));
@@ -1420,12 +1455,14 @@ open_incident(struct incident_engine *e, struct problem *p)
 	in->neps = 1;
 	sla_set(e, in);
 	in->seen = 1;
-	if (record(e, in, "opened", in->title, "opened", p) == -1) {
+	switch (record(e, in, NULL, "opened", in->title, "opened", p)) {
+	case -1:
 		incident_free(in);
 		return;
+	case 0:
+		log_opened(in);
+		break;
 	}
-	log_warnx("incident %lld opened: P%d %s: %s", in->id, in->priority,
-	    cause_name(in->cause), in->title);
 	in->next = e->incs;
 	e->incs = in;
 }
@@ -1647,7 +1684,6 @@ static void
 recover(struct incident_engine *e, struct incident *in, double now)
 {
 	const struct incident_conf *ic = &e->conf->inc;
-	enum inc_state prev;
 	char detail[200];
 	double secs;
 
@@ -1682,7 +1718,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	}
 	if (now - in->absent_since < ic->hold_down_ms)
 		return;
-	prev = in->state;
+	inc_save(in, &saved);
 	in->state = INC_RESOLVED;
 	in->resolved_at = wall_ms();
 	/* This episode's fault to its recovery; the hold-down is not
@@ -1696,17 +1732,12 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	else
 		snprintf(detail, sizeof(detail), "service back after %.0f s "
 		    "(%s)", secs, cause_name(in->cause));
-	if (record(e, in, "resolved", detail, "resolved", NULL) == 0)
+	/* Not committed, not done: memory goes back to what the store
+	 * says, and the next evaluation tries again (the service desk must
+	 * hear of it exactly once, not never). */
+	if (record_or_back(e, in, &saved, "resolved", detail, "resolved",
+	    NULL) == 0)
 		log_warnx("incident %lld resolved: %s", in->id, detail);
-	else {
-		/*
-		 * Not committed, so not done: memory goes back to what the
-		 * store says, and the next evaluation tries again (the
-		 * service desk must hear of it exactly once, not never).
-		 */
-		in->state = prev;
-		in->resolved_at = 0;
-	}
 }
 
 /*
@@ -1898,17 +1929,13 @@ evaluate(struct incident_engine *e)
  * power cycle without a UPS to say so).  The cause is corrected, with the
  * evidence, and the service desk told.
  */
-void
-incident_restarted(struct device_rt *dev, const char *how)
+static void
+restarted(struct incident_engine *e, const char *name, const char *how)
 {
-	struct incident_engine *e = ie_engine_of(dev);
 	struct incident *in;
 	char detail[400], names[200], ev[300];
-	const char *name = dev->conf->name;
 	struct incident saved;
 
-	if (e == NULL)
-		return;
 	for (in = e->incs; in != NULL; in = in->next) {
 		if (in->state == INC_RESOLVED || in->cause != CAUSE_FIBRE_CUT ||
 		    !strset_has(&in->devices, name))
@@ -1942,9 +1969,93 @@ incident_restarted(struct device_rt *dev, const char *how)
 }
 
 void
+incident_restarted(struct device_rt *dev, const char *how)
+{
+	struct incident_engine *e = ie_engine_of(dev);
+	struct restart_q *q;
+
+	if (e == NULL)
+		return;
+	if (!incident_busy(e)) {
+		restarted(e, dev->conf->name, how);
+		return;
+	}
+	/* A commit in flight: after it (a restart is news once). */
+	e->rq = xreallocarray(e->rq, e->nrq + 1, sizeof(*e->rq));
+	q = &e->rq[e->nrq++];
+	snprintf(q->dev, sizeof(q->dev), "%s", dev->conf->name);
+	snprintf(q->how, sizeof(q->how), "%s", how);
+	if (e->host.soon != NULL)
+		e->host.soon(e->host.arg);
+}
+
+void
 incident_evaluate(struct incident_engine *e)
 {
-	evaluate(e);
+	size_t i;
+
+	/* Nothing changes while the store has not said how the last
+	 * changes went: the next evaluation starts from what it holds. */
+	if (incident_busy(e))
+		return;
+	for (i = 0; i < e->nrq && !incident_busy(e); i++)
+		restarted(e, e->rq[i].dev, e->rq[i].how);
+	if (i > 0) {
+		memmove(e->rq, e->rq + i, (e->nrq - i) * sizeof(*e->rq));
+		e->nrq -= i;
+	}
+	if (!incident_busy(e))
+		evaluate(e);
+}
+
+int
+incident_busy(const struct incident_engine *e)
+{
+	return e != NULL && e->njrn > 0;
+}
+
+void
+incident_committed(struct incident_engine *e, int ok, const long long *ids,
+    size_t nids)
+{
+	struct incident **pp;
+	struct jentry *j;
+	size_t k;
+	int told = 0;
+
+	if (ok) {
+		for (k = 0; k < e->njrn; k++) {
+			j = &e->jrn[k];
+			if (j->is_new) {
+				if (k < nids)
+					j->in->id = ids[k];
+				log_opened(j->in);
+			} else
+				inc_drop(&j->saved);
+			told |= j->event;
+		}
+	} else {
+		log_warnx("store: %zu incident changes were not committed; "
+		    "the next evaluation makes them again", e->njrn);
+		for (k = e->njrn; k-- > 0;) {
+			j = &e->jrn[k];
+			if (!j->is_new) {
+				inc_back(j->in, &j->saved);
+				continue;
+			}
+			for (pp = &e->incs; *pp != NULL; pp = &(*pp)->next)
+				if (*pp == j->in) {
+					*pp = j->in->next;
+					break;
+				}
+			incident_free(j->in);
+		}
+	}
+	e->njrn = 0;
+	if (told && e->host.changed != NULL)
+		e->host.changed(e->host.arg);
+	if (e->host.soon != NULL)
+		e->host.soon(e->host.arg);
 }
 
 /* --- the engine ---------------------------------------------------------- */
@@ -2006,9 +2117,15 @@ void
 incident_engine_free(struct incident_engine *e)
 {
 	struct incident *in;
+	size_t i;
 
 	if (e == NULL)
 		return;
+	for (i = 0; i < e->njrn; i++)
+		if (!e->jrn[i].is_new)
+			inc_drop(&e->jrn[i].saved);
+	free(e->jrn);
+	free(e->rq);
 	while ((in = e->incs) != NULL) {
 		e->incs = in->next;
 		incident_free(in);
@@ -2038,7 +2155,7 @@ int
 incident_ack(struct incident_engine *e, long long id, const char *by,
     char *err, size_t errlen)
 {
-	struct incident *in;
+	struct incident *in, saved;
 	char detail[128];
 
 	for (in = e->incs; in != NULL; in = in->next)
@@ -2053,6 +2170,11 @@ incident_ack(struct incident_engine *e, long long id, const char *by,
 		    "by %s", id, in->ack_by);
 		return -1;
 	}
+	if (incident_busy(e)) {
+		snprintf(err, errlen, "the store is committing; try again");
+		return -2;
+	}
+	inc_save(in, &saved);
 	in->state = INC_ACKNOWLEDGED;
 	in->acked_at = wall_ms();
 	/* Cut on a character, never mid-sequence: jansson refuses
@@ -2060,9 +2182,10 @@ incident_ack(struct incident_engine *e, long long id, const char *by,
 	str_utf8_copy(in->ack_by, sizeof(in->ack_by), by && *by ? by :
 	    "unknown");
 	snprintf(detail, sizeof(detail), "by %s", in->ack_by);
-	if (record(e, in, "acknowledged", detail, "acknowledged", NULL) == -1) {
+	if (record_or_back(e, in, &saved, "acknowledged", detail,
+	    "acknowledged", NULL) == -1) {
 		snprintf(err, errlen, "the store refused the change");
-		return -1;
+		return -2;
 	}
 	log_info("incident %lld acknowledged %s", id, detail);
 	return 0;

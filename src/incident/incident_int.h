@@ -92,6 +92,24 @@ struct pending {
 	int		 gen;
 };
 
+/*
+ * A change the host queued for its store (record() returned
+ * INC_RECORD_QUEUED): memory holds it, marked as not yet committed, until
+ * the host says how the transaction went (incident_committed()).  Then
+ * the copy from before goes (committed), or comes back (not).
+ */
+struct jentry {
+	struct incident	*in;
+	struct incident	 saved;		/* before the change; !is_new */
+	int		 is_new, event;
+	struct strset	 evid;		/* to count as the incident's */
+};
+
+/* A restart heard while a commit was in flight: applied after it. */
+struct restart_q {
+	char	dev[128], how[128];
+};
+
 struct incident_engine {
 	const struct config	*conf;
 	struct device_rt	*rt;		/* the host's devices */
@@ -115,6 +133,10 @@ struct incident_engine {
 	double			 maint_at;	/* maint_all read (mono ms) */
 	int			 gen;
 	unsigned		 topo_gen;	/* topologies built */
+	struct jentry		*jrn;		/* queued, not yet committed */
+	size_t			 njrn, cjrn;
+	struct restart_q	*rq;		/* restarts heard meanwhile */
+	size_t			 nrq;
 };
 
 int	 ie_end_down(const struct tlink *l, int end);

@@ -72,6 +72,7 @@ worker_main(void *arg)
 		q->running_late = 0;
 		w->next = q->finished;
 		q->finished = w;
+		pthread_cond_broadcast(&q->exited_cv);	/* workq_drain */
 		/* A full pipe already holds a wake-up. */
 		(void)!write(q->pipefd[1], &c, 1);
 	}
@@ -239,6 +240,22 @@ workq_stats(struct workq *q, struct workq_stats *st)
 	st->busy_s = q->running != NULL ? mono_ms() / 1000 - q->started :
 	    0;
 	pthread_mutex_unlock(&q->mu);
+}
+
+int
+workq_drain(struct workq *q, int grace_ms)
+{
+	struct timespec ts;
+	int idle;
+
+	deadline_in(CLOCK_REALTIME, grace_ms, &ts);
+	pthread_mutex_lock(&q->mu);
+	while ((q->head != NULL || q->running != NULL) && !q->exited &&
+	    pthread_cond_timedwait(&q->exited_cv, &q->mu, &ts) != ETIMEDOUT)
+		;
+	idle = q->head == NULL && q->running == NULL;
+	pthread_mutex_unlock(&q->mu);
+	return idle ? 0 : -1;
 }
 
 int

@@ -260,6 +260,12 @@ store_set_busy_ms(struct store *st, int ms)
 	sqlite3_busy_timeout(st->db, ms);
 }
 
+const char *
+store_error(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
 int
 store_begin(struct store *st)
 {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The incident store never makes the event loop wait for the disk: the
-# daemon commits without an fsync (SQLite WAL, synchronous=NORMAL) and a
-# syncer thread checkpoints each commit.  strace, attached to every thread
-# of the daemon while a service fails and comes back, sees the syncs --
-# and none of them on the loop's thread (the code before synced every
-# commit there).  The notify handler hears of each event once, after it
-# is on the disk; a kill -9 right after an opening loses nothing.
+# incident engine's changes are committed by the store's writer thread
+# (SQLite WAL, synchronous=FULL: on the disk before the engine hears they
+# are), the loop's own few writes by a syncer thread that checkpoints
+# them.  strace, attached to every thread of the daemon while a service
+# fails and comes back, sees the syncs -- and none of them on the loop's
+# thread (the code before synced every commit there).  The notify handler
+# hears of each event once, after it is on the disk; a kill -9 right after
+# an opening loses nothing.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -79,9 +81,11 @@ for _ in $(seq 1 25); do grep -q '^resolved ' "$LAB_DIR/exec.log" 2>/dev/null &&
 expect_match "the notify handler heard opened, then resolved, once each" \
     '^opened [0-9]+ resolved [0-9]+ $' "$(awk '{ printf "%s %s ", $1, $2 }' "$LAB_DIR/exec.log")"
 st=$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock" --json |
-    python3 -c 'import json,sys; s = json.load(sys.stdin)["daemon"]["incidents"]["store_sync"]; print(s["syncs"], s["failures"], s["pending"])')
-read -r syncs failures pending <<<"$st"
-expect_range "status counts the syncs" 1 100000 "$syncs"
+    python3 -c 'import json,sys; s = json.load(sys.stdin)["daemon"]["incidents"]["store_writes"]; print(s["commits"], s["failures"], s["changes"])')
+read -r commits failures changes <<<"$st"
+echo "# the writer thread: $commits transactions, $changes changes"
+expect_range "status counts the writer's transactions" 1 100000 "$commits"
+expect_range "  and the changes in them (opened, recovering, resolved)" 3 100000 "$changes"
 expect_range "  no failure" 0 0 "$failures"
 
 # kill -9 just after an incident opens: the commit is in the WAL, which

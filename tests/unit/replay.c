@@ -122,6 +122,12 @@ struct replay {
 	double			 t0, next_eval;
 	int			 asked;	/* an evaluation soon */
 	unsigned		 rng;
+	/* The daemon's writer thread's protocol (REPLAY_ASYNC). */
+	int			 async, fail_pct, turn_fail;
+	unsigned		 frng;
+	long long		*turn_ids;
+	size_t			 turn_n, turn_cap;
+	unsigned long long	 turns, turns_failed;
 	char			 dir[512];
 };
 
@@ -404,6 +410,61 @@ run_end(struct replay *r, struct run *u)
 	check_probe_done(&res, c);
 }
 
+/*
+ * The daemon commits the changes of one turn of its loop in one
+ * transaction on the store's writer thread (src/daemon/storew.c), and the
+ * engine changes nothing until it hears how that went.  REPLAY_ASYNC=1
+ * replays that protocol: a change is queued (and written at once, unless
+ * its turn is one of the REPLAY_COMMIT_FAIL per cent that fail), the turn
+ * ends after each of step()'s phases, and incident_committed() says.
+ */
+static int (*store_record)(void *, const struct inc_record *);
+
+static int
+turn_record(void *arg, const struct inc_record *rec)
+{
+	struct replay *r = current;
+
+	if (!r->async)
+		return store_record(arg, rec);
+	if (r->turn_n == 0) {
+		r->frng = r->frng * 1103515245u + 12345u;
+		r->turn_fail = (int)((r->frng >> 16) % 100) < r->fail_pct;
+	}
+	if (r->turn_n == r->turn_cap) {
+		r->turn_cap = r->turn_cap ? r->turn_cap * 2 : 16;
+		r->turn_ids = realloc(r->turn_ids, r->turn_cap *
+		    sizeof(*r->turn_ids));
+		if (r->turn_ids == NULL)
+			abort();
+	}
+	if (!r->turn_fail && store_record(arg, rec) == -1)
+		r->turn_fail = 1;
+	r->turn_ids[r->turn_n++] = rec->in->id;
+	return INC_RECORD_QUEUED;
+}
+
+static void
+turn_end(struct replay *r)
+{
+	size_t n = r->turn_n;
+
+	if (n == 0)
+		return;
+	r->turn_n = 0;
+	r->turns++;
+	if (r->turn_fail)
+		r->turns_failed++;
+	incident_committed(r->d.inc, !r->turn_fail, r->turn_ids, n);
+}
+
+unsigned long long
+replay_turns(const struct replay *r, unsigned long long *failed)
+{
+	*failed = r->turns_failed;
+	return r->turns;
+}
+
 /* An evaluation asked for soon: 50 ms after the runs that end now. */
 static void
 host_soon(void *arg)
@@ -429,6 +490,8 @@ engine_start(struct replay *r)
 	daemon_inc_host(&r->d, &host);
 	host.soon = host_soon;
 	host.changed = NULL;
+	store_record = host.record;
+	host.record = turn_record;
 	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
 	    &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
@@ -457,6 +520,11 @@ replay_new_conf(const char *dir, const char *conf)
 	r->t0 = mono_ms();
 	r->next_eval = r->t0;
 	r->rng = 20261203;
+	r->frng = 1203;
+	r->async = getenv("REPLAY_ASYNC") != NULL &&
+	    atoi(getenv("REPLAY_ASYNC")) != 0;
+	if (getenv("REPLAY_COMMIT_FAIL") != NULL)
+		r->fail_pct = atoi(getenv("REPLAY_COMMIT_FAIL"));
 	r->world_gen = 1;
 	r->log = json_array();
 	current = r;
@@ -508,6 +576,7 @@ replay_free(struct replay *r)
 	if (r == NULL)
 		return;
 	incident_engine_free(r->d.inc);
+	free(r->turn_ids);
 	store_close(r->d.st);
 	daemon_devices_free(r->d.devs, r->d.ndevs);
 	sched_free(r->d.sched);
@@ -599,6 +668,7 @@ step(struct replay *r)
 	size_t i, k;
 	int fired, ended;
 
+	turn_end(r);	/* what a fault's own calls changed */
 	if (t > now)
 		clock_advance(t - now);
 	now = mono_ms();
@@ -611,6 +681,7 @@ step(struct replay *r)
 			    (r->nruns - i - 1) * sizeof(r->runs[0]));
 			r->nruns--;
 			run_end(r, &u);
+			turn_end(r);
 			ended = 1;
 		} else
 			i++;
@@ -624,6 +695,7 @@ step(struct replay *r)
 			    (r->ntraps - i - 1) * sizeof(r->trapq[0]));
 			r->ntraps--;
 			trap_deliver(r, &x);
+			turn_end(r);
 		} else
 			i++;
 	}
@@ -635,6 +707,7 @@ step(struct replay *r)
 				if (sched_due(r->d.devs[i].checks[k].item) <=
 				    now) {
 					sched_fire(r->d.devs[i].checks[k].item);
+					turn_end(r);
 					fired = 1;
 				}
 	} while (fired);
@@ -645,6 +718,7 @@ step(struct replay *r)
 	if (now >= r->next_eval) {
 		r->asked = 0;	/* done now: a later change asks again */
 		incident_evaluate(r->d.inc);
+		turn_end(r);
 		r->next_eval = now + INCIDENT_EVAL_MS;
 	}
 }

@@ -78,6 +78,11 @@ int		 replay_restart(struct replay *);
 json_t		*replay_snapshot(struct replay *);
 json_t		*replay_log(struct replay *);
 const char	*replay_db(const struct replay *);
+/* REPLAY_ASYNC=1: the turns whose changes were committed as the daemon's
+ * writer thread commits them, and how many of them failed
+ * (REPLAY_COMMIT_FAIL=PCT of them). */
+unsigned long long replay_turns(const struct replay *,
+		    unsigned long long *failed);
 json_t		*replay_devices(struct replay *);
 /* The virtual wall clock at second t of the run (ms since the epoch). */
 long long	 replay_wall(const struct replay *, double t);

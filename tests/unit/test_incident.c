@@ -14,6 +14,12 @@
  * lab takes milliseconds here, and every run is the same run; the
  * namespace scenarios stay the end-to-end proof.
  *
+ * The engine's changes are committed as the daemon commits them: a turn
+ * of its loop at a time, the engine waiting to hear how each went (one
+ * turn in ten failing here: memory goes back, the next evaluation makes
+ * the change again; REPLAY_ASYNC=0 commits each change at once, as the
+ * engine's own contract allows).
+ *
  * Not replayed: `no-spike` (RRD files: the replay writes none) and `late`
  * (a simulated check is never late); both are left to the lab.
  *
@@ -403,6 +409,7 @@ real_ms(void)
 }
 
 static double engine_ms, judge_ms, virtual_s;
+static unsigned long long turns, turns_failed;
 
 static void
 scenario(const char *path)
@@ -485,6 +492,12 @@ scenario(const char *path)
 	    nocwatch, "db", replay_db(w.r));
 	snprintf(factsf, sizeof(factsf), "%s/facts.json", sdir);
 	free(w.last);
+	{
+		unsigned long long tf, tn = replay_turns(w.r, &tf);
+
+		turns += tn;
+		turns_failed += tf;
+	}
 	replay_free(w.r);
 	engine_ms += real_ms() - t0;
 
@@ -558,6 +571,8 @@ main(int argc, char **argv)
 	(void)logf;
 #endif
 	log_init("test_incident", 1, 0);
+	setenv("REPLAY_ASYNC", "1", 0);
+	setenv("REPLAY_COMMIT_FAIL", "10", 0);
 	memset(&g, 0, sizeof(g));
 	if (argc > 1) {
 		for (i = 1; i < (size_t)argc; i++)
@@ -577,6 +592,8 @@ main(int argc, char **argv)
 	printf("# %zu scenarios, %.0f s of virtual time: replayed in %.0f ms, "
 	    "judged in %.0f ms (judge.py, as in the lab)\n", n, virtual_s,
 	    engine_ms, judge_ms);
+	printf("# committed a turn at a time: %llu turns, %llu of them failed "
+	    "and made again\n", turns, turns_failed);
 	if (unit_failed) {
 		printf("# the replays' stores, snapshots and facts: %s\n", dir);
 	} else {

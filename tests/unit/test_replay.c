@@ -459,6 +459,11 @@ fault_set(struct replay *r, const char *site, int kind, int on)
 
 static unsigned seed;
 static double virtual_s;	/* the random sequences' virtual time */
+/* Every other sequence is committed as the daemon commits, one turn of
+ * its loop at a time on the store's writer thread, one turn in ten of
+ * them failing (memory goes back; the next evaluation makes the change
+ * again): the incidents must come out the same. */
+static unsigned long long turns, turns_failed;
 
 static double
 urand(double a, double b)
@@ -613,6 +618,10 @@ random_sequence(unsigned s, char *why, size_t whylen)
 		if (t > end)
 			end = t;
 	}
+	if (getenv("REPLAY_ASYNC_ALL") == NULL) {
+		setenv("REPLAY_ASYNC", s % 2 ? "0" : "1", 1);
+		setenv("REPLAY_COMMIT_FAIL", "10", 1);
+	}
 	r = fresh((int)window);
 	/* Play both sites' faults in time order. */
 	for (;;) {
@@ -669,7 +678,15 @@ random_sequence(unsigned s, char *why, size_t whylen)
 	if (getenv("REPLAY_SEED") != NULL)
 		dump(f, nf, all, sites);
 	json_decref(all);
+	{
+		unsigned long long tf, tn = replay_turns(r, &tf);
+
+		turns += tn;
+		turns_failed += tf;
+	}
 	replay_free(r);
+	unsetenv("REPLAY_ASYNC");
+	unsetenv("REPLAY_COMMIT_FAIL");
 	return ok;
 }
 
@@ -693,6 +710,7 @@ struct tally {
 	int		 passed, ran;
 	unsigned	 first_bad;
 	double		 virtual_s;
+	unsigned long long turns, turns_failed;
 	char		 why[300];
 	char		 dir[64];
 };
@@ -762,6 +780,8 @@ random_phase(int n, int nproc, struct tally *all)
 				}
 			}
 			t.virtual_s = virtual_s;
+			t.turns = turns;
+			t.turns_failed = turns_failed;
 			snprintf(t.dir, sizeof(t.dir), "%s", dir);
 			if (k > 0 && t.passed == t.ran)
 				clean();
@@ -779,6 +799,8 @@ random_phase(int n, int nproc, struct tally *all)
 		all->passed += t.passed;
 		all->ran += t.ran;
 		all->virtual_s += t.virtual_s;
+		all->turns += t.turns;
+		all->turns_failed += t.turns_failed;
 		if (t.first_bad != 0 && (all->first_bad == 0 ||
 		    t.first_bad < all->first_bad)) {
 			all->first_bad = t.first_bad;
@@ -856,6 +878,11 @@ main(void)
 	printf("# %d random sequences (%.0f hours of virtual time) in %.2f s "
 	    "on %d processes: %.0f sequences a second\n", t.ran,
 	    t.virtual_s / 3600, secs, nproc, secs > 0 ? t.ran / secs : 0);
+	printf("# half of them committed a turn at a time, as the daemon's "
+	    "writer thread does: %llu turns, %llu of them failed and made "
+	    "again\n", t.turns, t.turns_failed);
+	CHECK(t.turns > 0 && t.turns_failed > 0, "the sequences committed "
+	    "as the daemon does ran, with failed commits among them");
 	/* Seeds that found faults, kept whatever n is: 51, four cuts of the
 	 * library in an hour and its camera, polled every 5 minutes, taken
 	 * for flapping (the last incident held open past its SLA). */

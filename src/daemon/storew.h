@@ -1,0 +1,37 @@
+/*
+ * The incident store's writer thread (storew.c): the engine's changes of
+ * one turn of the loop committed in one transaction off the loop.
+ */
+#ifndef NOCWATCH_STOREW_H
+#define NOCWATCH_STOREW_H
+
+#include <stddef.h>
+
+struct daemon;
+struct event_base;
+struct inc_record;
+struct inc_evid;
+struct store_ap;
+struct storew;
+
+struct storew_stats {
+	unsigned long long	 commits, failures, records;
+	size_t			 queued;	/* transactions waiting */
+	double			 busy_s;	/* the one running, 0: idle */
+};
+
+struct storew	*storew_new(struct daemon *, struct event_base *,
+		    const char *path, char *err, size_t errlen);
+void		 storew_free(struct storew *, int grace_ms);
+/* Queued for this turn's transaction: INC_RECORD_QUEUED. */
+int		 storew_record(struct storew *, const struct inc_record *);
+void		 storew_evidence(struct storew *, long long incident,
+		    const struct inc_evid *);
+void		 storew_suppressed(struct storew *, long long maint,
+		    const char *key, const char *cause, const char *detail,
+		    long long at);
+void		 storew_aps(struct storew *, const char *controller,
+		    const struct store_ap *, size_t n);
+void		 storew_stats(struct storew *, struct storew_stats *);
+
+#endif
