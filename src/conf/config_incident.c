@@ -396,10 +396,10 @@ notify_block(struct parser *p, struct notify_conf *n)
 			    &n->retry_max_ms);
 		else if (strcmp(p->text, "token") == 0 &&
 		    n->type == NOTIFY_WEBHOOK)
-			rc = (n->token = cf_value(p, "a token")) ? 0 : -1;
+			rc = desk_string(p, &n->token, "a token");
 		else if (strcmp(p->text, "ca-file") == 0 &&
 		    (n->type == NOTIFY_WEBHOOK || is_desk(n)))
-			rc = (n->ca_file = cf_value(p, "a file")) ? 0 : -1;
+			rc = desk_string(p, &n->ca_file, "a file");
 		else if (strcmp(p->text, "insecure") == 0 &&
 		    (n->type == NOTIFY_WEBHOOK || is_desk(n)))
 			n->insecure = 1;

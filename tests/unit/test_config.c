@@ -170,6 +170,10 @@ test_bad(void)
 	    " check http \"http://203.0.113.2/\" { expect \"a\" expect \"b\" }\n"
 	    " check tcp 99999 }\n", 5, "out of range",
 	    "an option given twice, the last holding (leaked once: fuzz_config)");
+	bad("notify webhook \"https://hook.example/\" { ca-file \"/a\"\n"
+	    " ca-file \"/b\" token \"t\" token \"u\" }\n", 4,
+	    "'ca-file' given twice", "a notify channel's ca-file given twice "
+	    "(leaked once: make fuzz, 300 s)");
 	bad("device", 3, "a name after 'device' expected",
 	    "a file ending in a keyword, without a newline");
 	bad("device \"r\" { site \"lib\" address 203.0.113.2 }\nsla P1 { respond 15m resolve 4",
