@@ -100,9 +100,11 @@ void	daemon_recheck(struct daemon *, struct device_rt *, int by_trap);
 struct device_rt *daemon_device_by_address(struct daemon *, const char *);
 /*
  * The daemon's commands, one layer behind the control socket and the HTTP
- * API (dcmd.c): the arguments as a JSON object, the answer as one; NULL
- * when refused, with *status (400 bad arguments, 404 no such thing, 409
- * not now, 503 the engine is not running) and err.
+ * API (dcmd.c): the arguments as a JSON object; the answer, now or once
+ * the store's thread has done its part (the loop never waits for it), as
+ * a JSON object (borrowed: the answer takes a reference to keep it), or
+ * NULL when refused, with status (400 bad arguments, 404 no such thing,
+ * 409 not now, 503 the engine or the store cannot take it) and err.
  *   ack              {id, by}                     {acknowledged: id}
  *   maintenance-add  {scope, name, starts, ends | duration, reason}
  *                    (times ISO 8601 UTC or seconds since the epoch) {id}
@@ -110,8 +112,10 @@ struct device_rt *daemon_device_by_address(struct daemon *, const char *);
  *   outbox-list      {}                           {dead: [...]}
  *   outbox-retry     {id}                         {requeued: id}
  */
-json_t	*daemon_command(struct daemon *, const char *name, json_t *args,
-	    int *status, char *err, size_t errlen);
+typedef void (*daemon_answer)(void *arg, json_t *rep, int status,
+		    const char *err);
+void	daemon_command(struct daemon *, const char *name, json_t *args,
+	    daemon_answer, void *arg);
 /* Status as JSON (caller frees the string). */
 char	*daemon_status_json(struct daemon *);
 

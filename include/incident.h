@@ -58,7 +58,7 @@ struct inc_record {
  * in one transaction elsewhere and calls incident_committed() once with
  * the outcome — until then the engine makes no other change), to load the incidents of the
  * reopen window at start, the maintenance windows in force or to come
- * (malloc'd rows), to add and end one, to count a problem a window
+ * (malloc'd rows; or INC_MAINT_LATER, then incident_maint_windows()), to add and end one, to count a problem a window
  * suppressed, to add evidence to an incident, and to keep and give back a
  * controller's AP inventory.  The engine reaches nothing else: no event
  * loop, no SQLite, nothing of the daemon (tools/arch.py checks it).
@@ -90,6 +90,8 @@ struct inc_host {
 };
 
 #define INC_RECORD_QUEUED	1	/* host record(): committed later */
+#define INC_MAINT_LATER	((size_t)-1)	/* host maint_windows(): read
+					 * later (incident_maint_windows) */
 
 #define INCIDENT_EVAL_MS	500	/* the host's pace of evaluations */
 #define INCIDENT_SOON_MS	50	/* an evaluation asked for by a change */
@@ -145,6 +147,16 @@ void		 incident_trap(struct incident_engine *, struct device_rt *,
  * already acknowledged, -2 the store cannot take it now (err says). */
 int		 incident_ack(struct incident_engine *, long long id,
 		    const char *by, char *err, size_t errlen);
+/* A window the engine would take: 0, or -1 with err (no such site or
+ * device, times out of range or the wrong way round). */
+int		 incident_maint_check(struct incident_engine *,
+		    const char *scope, const char *name, long long starts,
+		    long long ends, char *err, size_t errlen);
+/* The windows in force or to come, as the store has them (rows malloc'd:
+ * the engine's now), when the host's maint_windows() said "later" or a
+ * window was added or ended elsewhere. */
+void		 incident_maint_windows(struct incident_engine *,
+		    struct maint_row *rows, size_t n);
 long long	 incident_maint_add(struct incident_engine *, const char *scope,
 		    const char *name, long long starts, long long ends,
 		    const char *reason, char *err, size_t errlen);

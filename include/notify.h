@@ -16,13 +16,31 @@ struct http_engine;
 struct store;
 struct notifier;
 
+/*
+ * How the notifier reaches the store: call run(st, arg) on the store's
+ * thread and then done(arg, ok) on the loop (the daemon's storew_call;
+ * ok 0: run may not have run).  The loop never waits for the store.
+ */
+struct notify_store {
+	void	(*call)(void *ctx, void (*run)(struct store *, void *),
+		    void (*done)(void *, int), void *arg);
+	void	*ctx;
+};
+
 struct notifier	*notifier_new(struct event_base *, struct http_engine *,
-		    struct store *);
+		    const struct notify_store *);
 /* The channels of conf (kept by the caller until the next call). */
 void		 notifier_configure(struct notifier *, const struct config *);
 /* Rows were added: look at once. */
 void		 notifier_kick(struct notifier *);
+/* Deliveries under way end (to be tried again after a start); nothing
+ * new starts.  Then the store's thread is stopped, then the notifier
+ * freed. */
+void		 notifier_stop(struct notifier *);
 void		 notifier_free(struct notifier *);
+/* The outbox's rows waiting, and its dead letters, as last looked at. */
+void		 notifier_counts(const struct notifier *, size_t *backlog,
+		    size_t *dead);
 /* "webhook:URL", "exec:PATH" or "syslog". */
 void		 notify_channel_id(const struct notify_conf *, char *buf,
 		    size_t len);

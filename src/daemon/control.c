@@ -159,33 +159,77 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
 /*
  * A command as one JSON line, {"cmd": NAME, ...arguments}: the daemon's
  * commands (daemon_command: ack, maintenance-add, maintenance-end,
- * outbox-list, outbox-retry), answered with their answer or {"error"}.
- * rrd-flush, which answers later, is handled before this.
+ * outbox-list, outbox-retry), answered with their answer or {"error"} —
+ * now, or when the store's thread has done its part (the client waits,
+ * the loop does not).  rrd-flush, which answers later too, is handled
+ * before this.
  */
-static char *
-control_command(struct daemon *d, const char *line)
+struct cmd_job {
+	struct daemon		*d;
+	struct bufferevent	*bev;		/* a reference of ours */
+	int			 gone;		/* the client hung up */
+};
+
+static void
+cmd_conn_event(struct bufferevent *bev, short what, void *arg)
 {
-	json_t *req = json_loads(line, 0, NULL), *rep;
-	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	char err[256] = "", text[sizeof(err)];
-	int status;
+	struct cmd_job *j = arg;
+
+	(void)what;
+	j->gone = 1;
+	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
+	bufferevent_free(bev);		/* ours is still held */
+}
+
+static void
+cmd_answer(void *arg, json_t *rep, int status, const char *err)
+{
+	struct cmd_job *j = arg;
+	char text[256];
+	json_t *o;
 	char *out;
 
-	rep = NULL;
+	(void)status;
+	o = rep != NULL ? json_incref(rep) : json_pack("{s:s}", "error",
+	    str_utf8_copy(text, sizeof(text), err && err[0] ? err :
+	    "refused"));
+	out = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (!j->gone) {
+		if (out != NULL) {
+			bufferevent_write(j->bev, out, strlen(out));
+			bufferevent_write(j->bev, "\n", 1);
+		} else
+			bufferevent_write(j->bev, "{\"error\":\"no memory\"}\n",
+			    22);
+		bufferevent_setcb(j->bev, NULL, control_written,
+		    control_conn_event, j->d);
+		bufferevent_enable(j->bev, EV_WRITE);
+	}
+	free(out);
+	json_decref(o);
+	bufferevent_decref(j->bev);
+	free(j);
+}
+
+static void
+control_command(struct daemon *d, struct bufferevent *bev, const char *line)
+{
+	json_t *req = json_loads(line, 0, NULL);
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	struct cmd_job *j = xcalloc(1, sizeof(*j));
+
+	j->d = d;
+	j->bev = bev;
+	bufferevent_incref(bev);
+	bufferevent_setcb(bev, NULL, NULL, cmd_conn_event, j);
 	if (req == NULL || cmd == NULL)
-		snprintf(err, sizeof(err), "a JSON command with \"cmd\" "
+		cmd_answer(j, NULL, 400, "a JSON command with \"cmd\" "
 		    "expected");
 	else if (strcmp(cmd, "rrd-flush") == 0)
-		snprintf(err, sizeof(err), "device and metric expected");
+		cmd_answer(j, NULL, 400, "device and metric expected");
 	else
-		rep = daemon_command(d, cmd, req, &status, err, sizeof(err));
-	if (rep == NULL)
-		rep = json_pack("{s:s}", "error", str_utf8_copy(text,
-		    sizeof(text), err[0] ? err : "refused"));
-	out = json_dumps(rep, JSON_COMPACT);
-	json_decref(rep);
+		daemon_command(d, cmd, req, cmd_answer, j);
 	json_decref(req);
-	return out;
 }
 
 static void
@@ -207,10 +251,10 @@ control_read_run(struct bufferevent *bev, void *arg)
 	} else if (line[0] == '{' && control_flush(d, bev, line) == 0) {
 		free(line);
 		return;		/* answered when the writer is done */
-	} else if (line[0] == '{' && (s = control_command(d, line)) != NULL) {
-		bufferevent_write(bev, s, strlen(s));
-		bufferevent_write(bev, "\n", 1);
-		free(s);
+	} else if (line[0] == '{') {
+		control_command(d, bev, line);
+		free(line);
+		return;		/* answered by cmd_answer */
 	} else
 		bufferevent_write(bev, "{\"error\":\"unknown request\"}\n", 28);
 	free(line);

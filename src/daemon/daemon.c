@@ -395,10 +395,24 @@ inc_changed(void *arg)
 	notifier_kick(d->nt);
 }
 
+/* The notifier's store, on the store's thread (none at a stop). */
+static void
+nt_store_call(void *ctx, void (*run)(struct store *, void *),
+    void (*done)(void *, int), void *arg)
+{
+	struct daemon *d = ctx;
+
+	if (d->sw != NULL)
+		storew_call(d->sw, run, done, arg);
+	else
+		done(arg, 0);
+}
+
 static int
 engine_start(struct daemon *d, char *err, size_t errlen)
 {
 	struct timeval tv = { 0, INCIDENT_EVAL_MS * 1000 };
+	struct notify_store ns;
 	struct inc_host host;
 
 	if (daemon_store_open(d, err, errlen) == -1)
@@ -413,7 +427,9 @@ engine_start(struct daemon *d, char *err, size_t errlen)
 	if ((d->inc = incident_engine_new(d->conf, d->devs, d->ndevs, &host,
 	    err, errlen)) == NULL)
 		return -1;
-	d->nt = notifier_new(d->base, d->http, d->st);
+	ns.call = nt_store_call;
+	ns.ctx = d;
+	d->nt = notifier_new(d->base, d->http, &ns);
 	notifier_configure(d->nt, d->conf);
 	d->eval_timer = event_new(d->base, -1, EV_PERSIST, inc_eval, d);
 	d->eval_soon = event_new(d->base, -1, 0, inc_eval, d);
@@ -491,6 +507,12 @@ daemon_reload(struct daemon *d)
 void
 daemon_stop(struct daemon *d)
 {
+	/* Deliveries under way end (to be retried); then the store's thread
+	 * writes what is queued and answers the commands waiting for it,
+	 * while their clients' connections are still open. */
+	notifier_stop(d->nt);
+	storew_free(d->sw, 5000);
+	d->sw = NULL;
 	control_close(d);
 	trap_listener_free(d->traps);
 	httpd_free(d->httpd);
@@ -502,9 +524,6 @@ daemon_stop(struct daemon *d)
 	d->eval_timer = d->eval_soon = NULL;
 	notifier_free(d->nt);
 	d->nt = NULL;
-	/* What the engine changed last is written (5 s at most). */
-	storew_free(d->sw, 5000);
-	d->sw = NULL;
 	incident_engine_free(d->inc);
 	d->inc = NULL;
 	store_close(d->st);

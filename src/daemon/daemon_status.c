@@ -27,6 +27,7 @@
 #include "rrdstore.h"
 #include "scheduler.h"
 #include "snmp.h"
+#include "notify.h"
 #include "store.h"
 #include "storew.h"
 #include "trap.h"
@@ -57,7 +58,7 @@ status_daemon(struct daemon *d)
 	struct lw_stats lw;
 	struct store_sync_stats sy;
 	struct storew_stats sws;
-	size_t i, nchecks = 0, nopen, backlog;
+	size_t i, nchecks = 0, nopen, backlog, dead;
 
 	sched_stats(d->sched, &ss);
 	rrdstore_stats(d->rrd, &rs);
@@ -107,13 +108,13 @@ status_daemon(struct daemon *d)
 	}
 	json_object_set_new(o, "rrd", x);
 	nopen = incident_open_count(d->inc);
-	backlog = d->st != NULL ? store_outbox_backlog(d->st) : 0;
+	notifier_counts(d->nt, &backlog, &dead);
 	x = json_object();
 	json_object_set_new(x, "open", json_integer((json_int_t)nopen));
 	json_object_set_new(x, "outbox_backlog", json_integer((json_int_t)
 	    backlog));
-	json_object_set_new(x, "dead_letters", json_integer(d->st ?
-	    (json_int_t)store_outbox_dead_count(d->st) : 0));
+	json_object_set_new(x, "dead_letters", json_integer((json_int_t)
+	    dead));
 	json_object_set_new(x, "store_integrity", json_string(d->st ?
 	    store_integrity(d->st) : "unchecked"));
 	if (d->st != NULL && store_sync_stats(d->st, &sy) == 0)

@@ -17,13 +17,14 @@
 #include "log.h"
 #include "notify.h"
 #include "parse.h"
+#include "escape.h"
 #include "store.h"
+#include "storew.h"
+#include "xmalloc.h"
 
 /* Seconds since the epoch up to the year 9999: no overflow in ms. */
 #define TIME_MAX_S	253402300799LL
 
-typedef json_t *(*dcmd_fn)(struct daemon *, json_t *, int *, char *,
-    size_t);
 
 /* A time: ISO 8601 UTC ("2026-11-24T18:00:00Z") or seconds since the
  * epoch; dflt when absent, -1 when it is not a time. */
@@ -63,138 +64,348 @@ arg_id(json_t *v)
 	return -1;
 }
 
-static json_t *
-refuse(int *status, int code, char *err, size_t errlen, const char *why)
+/*
+ * One command under way: its arguments, what the store's thread found,
+ * and whom to answer.  Commands that read or write the store do it on
+ * the store's thread (storew_call), after the engine's changes of the
+ * turn: the loop never waits, and an answer is given only once what it
+ * says is committed.
+ */
+struct dcall {
+	struct daemon		*d;
+	daemon_answer		 answer;
+	void			*arg;
+	long long		 id, starts, ends, now;
+	char			 scope[16], name[256], reason[512], by[256];
+	/* from the thread */
+	json_t			*result;
+	long long		 got;
+	struct maint_row	*rows;
+	size_t			 nrows;
+	int			 status, tries;
+	char			 err[256];
+};
+
+static struct dcall *
+dcall_new(struct daemon *d, daemon_answer answer, void *arg)
 {
-	*status = code;
-	if (why != NULL)
-		snprintf(err, errlen, "%s", why);
-	return NULL;
+	struct dcall *c = xcalloc(1, sizeof(*c));
+
+	c->d = d;
+	c->answer = answer;
+	c->arg = arg;
+	c->now = wall_ms();
+	return c;
 }
 
-static json_t *
-c_ack(struct daemon *d, json_t *a, int *status, char *err, size_t errlen)
+/* The answer (rep: the caller's, or NULL with status and err), and the
+ * call's end. */
+static void
+finish(struct dcall *c, json_t *rep, int status, const char *err)
 {
-	long long id = arg_id(json_object_get(a, "id"));
-	const char *by = json_string_value(json_object_get(a, "by"));
-	json_t *known;
+	c->answer(c->arg, rep, rep != NULL ? 200 : status, rep != NULL ? "" :
+	    err);
+	json_decref(rep);
+	json_decref(c->result);
+	free(c->rows);
+	free(c);
+}
 
-	if (id < 0)
-		return refuse(status, 400, err, errlen, "an incident id "
-		    "expected");
-	if ((known = store_incident_json(d->st, id)) == NULL)
-		return refuse(status, 404, err, errlen, "no such incident");
-	json_decref(known);
-	switch (incident_ack(d->inc, id, by ? by : "api", err, errlen)) {
-	case -1:
-		return refuse(status, 409, err, errlen, NULL);
-	case -2:
-		return refuse(status, 503, err, errlen, NULL);
+static void
+refuse(struct dcall *c, int status, const char *why)
+{
+	finish(c, NULL, status, why);
+}
+
+/* The store's thread could not be asked (or did not answer). */
+static int
+store_down(struct dcall *c, int ok)
+{
+	if (ok)
+		return 0;
+	refuse(c, 503, "the incident store cannot be written now; try again");
+	return 1;
+}
+
+/* --- ack ---------------------------------------------------------------- */
+
+static void
+ack_known(struct store *st, void *arg)
+{
+	struct dcall *c = arg;
+
+	c->result = store_incident_json(st, c->id);
+}
+
+static void
+ack_committed(void *arg, int ok)
+{
+	struct dcall *c = arg;
+
+	if (store_down(c, ok))
+		return;
+	finish(c, json_pack("{s:I}", "acknowledged", (json_int_t)c->id), 200,
+	    NULL);
+}
+
+static void
+ack_go(void *arg, int ok)
+{
+	struct dcall *c = arg;
+	char err[256];
+
+	if (store_down(c, ok))
+		return;
+	if (c->result == NULL) {
+		refuse(c, 404, "no such incident");
+		return;
 	}
-	return json_pack("{s:I}", "acknowledged", (json_int_t)id);
+	/* The engine's changes of an evaluation are being committed: after
+	 * them (a few tries, then the client is told to try again). */
+	if (incident_busy(c->d->inc) && c->tries++ < 10) {
+		storew_call(c->d->sw, NULL, ack_go, c);
+		return;
+	}
+	switch (incident_ack(c->d->inc, c->id, c->by, err, sizeof(err))) {
+	case -1:
+		refuse(c, 409, err);
+		return;
+	case -2:
+		refuse(c, 503, err);
+		return;
+	}
+	/* Answered once the acknowledgement is committed. */
+	storew_call(c->d->sw, NULL, ack_committed, c);
 }
 
-static json_t *
-c_maint_add(struct daemon *d, json_t *a, int *status, char *err,
-    size_t errlen)
+static void
+c_ack(struct dcall *c, json_t *a)
+{
+	const char *by = json_string_value(json_object_get(a, "by"));
+
+	if ((c->id = arg_id(json_object_get(a, "id"))) < 0) {
+		refuse(c, 400, "an incident id expected");
+		return;
+	}
+	str_utf8_copy(c->by, sizeof(c->by), by ? by : "api");
+	storew_call(c->d->sw, ack_known, ack_go, c);
+}
+
+/* --- maintenance --------------------------------------------------------- */
+
+static void
+maint_add_run(struct store *st, void *arg)
+{
+	struct dcall *c = arg;
+
+	c->got = store_maint_add(st, c->scope, c->name, c->starts, c->ends,
+	    c->reason[0] ? c->reason : NULL, c->now);
+	c->nrows = store_maint_upcoming(st, wall_ms(), &c->rows);
+}
+
+/* The engine takes the windows as the store now has them. */
+static void
+maint_windows(struct dcall *c)
+{
+	incident_maint_windows(c->d->inc, c->rows, c->nrows);
+	c->rows = NULL;
+	c->nrows = 0;
+}
+
+static void
+maint_add_done(void *arg, int ok)
+{
+	struct dcall *c = arg;
+
+	if (store_down(c, ok))
+		return;
+	if (c->got < 0) {
+		refuse(c, 400, "the store refused the window");
+		return;
+	}
+	maint_windows(c);
+	log_info("maintenance %lld: %s %s", c->got, c->scope, c->name);
+	finish(c, json_pack("{s:I}", "id", (json_int_t)c->got), 200, NULL);
+}
+
+static void
+c_maint_add(struct dcall *c, json_t *a)
 {
 	const char *scope = json_string_value(json_object_get(a, "scope"));
 	const char *name = json_string_value(json_object_get(a, "name"));
+	const char *reason = json_string_value(json_object_get(a, "reason"));
 	json_t *dur = json_object_get(a, "duration");
-	long long now = wall_ms(), starts, ends, id;
+	char err[256];
 	double ms = 0;
 
-	starts = arg_time(json_object_get(a, "starts"), now);
-	ends = arg_time(json_object_get(a, "ends"), 0);
+	c->starts = arg_time(json_object_get(a, "starts"), c->now);
+	c->ends = arg_time(json_object_get(a, "ends"), 0);
 	if (dur != NULL && (!json_is_string(dur) || parse_duration(
 	    json_string_value(dur), 60000, 1000, 366 * 86400000.0, &ms, err,
-	    errlen) == -1))
-		return refuse(status, 400, err, errlen, "duration: e.g. "
-		    "\"2h\"");
-	if (ends == 0 && ms > 0)
-		ends = starts + (long long)ms;
-	if (scope == NULL || name == NULL || starts < 0 || ends <= 0)
-		return refuse(status, 400, err, errlen, "{\"scope\": \"site\"|"
-		    "\"device\", \"name\", \"ends\" or \"duration\", optional "
-		    "\"starts\" and \"reason\"} expected (times ISO 8601 UTC "
-		    "or seconds since the epoch)");
-	if ((id = incident_maint_add(d->inc, scope, name, starts, ends,
-	    json_string_value(json_object_get(a, "reason")), err, errlen)) < 0)
-		return refuse(status, 400, err, errlen, NULL);
-	return json_pack("{s:I}", "id", (json_int_t)id);
+	    sizeof(err)) == -1)) {
+		refuse(c, 400, "duration: e.g. \"2h\"");
+		return;
+	}
+	if (c->ends == 0 && ms > 0)
+		c->ends = c->starts + (long long)ms;
+	if (scope == NULL || name == NULL || c->starts < 0 || c->ends <= 0) {
+		refuse(c, 400, "{\"scope\": \"site\"|\"device\", \"name\", "
+		    "\"ends\" or \"duration\", optional \"starts\" and "
+		    "\"reason\"} expected (times ISO 8601 UTC or seconds since "
+		    "the epoch)");
+		return;
+	}
+	if (incident_maint_check(c->d->inc, scope, name, c->starts, c->ends,
+	    err, sizeof(err)) == -1) {
+		refuse(c, 400, err);
+		return;
+	}
+	snprintf(c->scope, sizeof(c->scope), "%s", scope);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	if (reason != NULL)
+		str_utf8_copy(c->reason, sizeof(c->reason), reason);
+	storew_call(c->d->sw, maint_add_run, maint_add_done, c);
 }
 
 /* Ends windows early: one by its id, or every active one of a site or
  * device. */
-static json_t *
-c_maint_end(struct daemon *d, json_t *a, int *status, char *err,
-    size_t errlen)
+static void
+maint_end_run(struct store *st, void *arg)
+{
+	struct dcall *c = arg;
+	json_t *rows, *r;
+	long long rid;
+	size_t i;
+
+	c->result = json_array();
+	rows = store_maint_json(st, 0);
+	json_array_foreach(rows, i, r) {
+		rid = json_integer_value(json_object_get(r, "id"));
+		if (!json_is_true(json_object_get(r, "active")) || (c->id > 0 ?
+		    rid != c->id : strcmp(c->scope, json_string_value(
+		    json_object_get(r, "scope"))) != 0 || strcmp(c->name,
+		    json_string_value(json_object_get(r, "name"))) != 0))
+			continue;
+		if (store_maint_remove(st, rid, c->now) == 0)
+			json_array_append_new(c->result, json_integer(rid));
+	}
+	json_decref(rows);
+	c->nrows = store_maint_upcoming(st, wall_ms(), &c->rows);
+}
+
+static void
+maint_end_done(void *arg, int ok)
+{
+	struct dcall *c = arg;
+	json_t *done;
+	size_t i;
+
+	if (store_down(c, ok))
+		return;
+	maint_windows(c);
+	if (json_array_size(c->result) == 0) {
+		refuse(c, 404, "no such active maintenance window");
+		return;
+	}
+	for (i = 0; i < json_array_size(c->result); i++)
+		log_info("maintenance %lld removed", (long long)
+		    json_integer_value(json_array_get(c->result, i)));
+	done = c->result;
+	c->result = NULL;
+	finish(c, json_pack("{s:o}", "removed", done), 200, NULL);
+}
+
+static void
+c_maint_end(struct dcall *c, json_t *a)
 {
 	const char *scope = json_string_value(json_object_get(a, "scope"));
 	const char *name = json_string_value(json_object_get(a, "name"));
-	json_t *idv = json_object_get(a, "id"), *rows, *r, *done;
-	long long id = idv != NULL ? arg_id(idv) : 0, rid;
-	size_t i;
+	json_t *idv = json_object_get(a, "id");
 
-	if (id < 0 || (id == 0 && (scope == NULL || name == NULL)))
-		return refuse(status, 400, err, errlen, "{\"id\": N} or "
-		    "{\"scope\": \"site\"|\"device\", \"name\"} expected");
-	rows = store_maint_json(d->st, 0);
-	done = json_array();
-	json_array_foreach(rows, i, r) {
-		rid = json_integer_value(json_object_get(r, "id"));
-		if (!json_is_true(json_object_get(r, "active")) || (id > 0 ?
-		    rid != id : strcmp(scope, json_string_value(
-		    json_object_get(r, "scope"))) != 0 || strcmp(name,
-		    json_string_value(json_object_get(r, "name"))) != 0))
-			continue;
-		if (incident_maint_remove(d->inc, rid, err, errlen) == 0)
-			json_array_append_new(done, json_integer(rid));
+	c->id = idv != NULL ? arg_id(idv) : 0;
+	if (c->id < 0 || (c->id == 0 && (scope == NULL || name == NULL))) {
+		refuse(c, 400, "{\"id\": N} or {\"scope\": \"site\"|\"device\", "
+		    "\"name\"} expected");
+		return;
 	}
-	json_decref(rows);
-	if (json_array_size(done) == 0) {
-		json_decref(done);
-		return refuse(status, 404, err, errlen, "no such active "
-		    "maintenance window");
-	}
-	return json_pack("{s:o}", "removed", done);
+	snprintf(c->scope, sizeof(c->scope), "%s", scope ? scope : "");
+	snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
+	storew_call(c->d->sw, maint_end_run, maint_end_done, c);
 }
 
-static json_t *
-c_outbox_list(struct daemon *d, json_t *a, int *status, char *err,
-    size_t errlen)
-{
-	json_t *dead = store_outbox_dead(d->st);
+/* --- the outbox ----------------------------------------------------------- */
 
+static void
+outbox_list_run(struct store *st, void *arg)
+{
+	struct dcall *c = arg;
+
+	c->result = store_outbox_dead(st);
+}
+
+static void
+outbox_list_done(void *arg, int ok)
+{
+	struct dcall *c = arg;
+	json_t *dead;
+
+	if (!ok || c->result == NULL) {
+		refuse(c, 503, "the store cannot be read");
+		return;
+	}
+	dead = c->result;
+	c->result = NULL;
+	finish(c, json_pack("{s:o}", "dead", dead), 200, NULL);
+}
+
+static void
+c_outbox_list(struct dcall *c, json_t *a)
+{
 	(void)a;
-	if (dead == NULL)
-		return refuse(status, 503, err, errlen, "the store cannot be "
-		    "read");
-	return json_pack("{s:o}", "dead", dead);
+	storew_call(c->d->sw, outbox_list_run, outbox_list_done, c);
 }
 
-static json_t *
-c_outbox_retry(struct daemon *d, json_t *a, int *status, char *err,
-    size_t errlen)
+static void
+outbox_retry_run(struct store *st, void *arg)
 {
-	long long id = arg_id(json_object_get(a, "id"));
+	struct dcall *c = arg;
 
-	if (id < 0)
-		return refuse(status, 400, err, errlen, "a dead letter's id "
-		    "expected");
-	if (store_outbox_requeue(d->st, id) == -1) {
-		snprintf(err, errlen, "no dead letter %lld (nocwatch outbox "
-		    "list shows them)", id);
-		return refuse(status, 404, err, errlen, NULL);
+	c->got = store_outbox_requeue(st, c->id);
+}
+
+static void
+outbox_retry_done(void *arg, int ok)
+{
+	struct dcall *c = arg;
+	char err[128];
+
+	if (store_down(c, ok))
+		return;
+	if (c->got == -1) {
+		snprintf(err, sizeof(err), "no dead letter %lld (nocwatch "
+		    "outbox list shows them)", c->id);
+		refuse(c, 404, err);
+		return;
 	}
-	log_info("notify: dead letter %lld queued again", id);
-	notifier_kick(d->nt);
-	return json_pack("{s:I}", "requeued", (json_int_t)id);
+	log_info("notify: dead letter %lld queued again", c->id);
+	notifier_kick(c->d->nt);
+	finish(c, json_pack("{s:I}", "requeued", (json_int_t)c->id), 200,
+	    NULL);
+}
+
+static void
+c_outbox_retry(struct dcall *c, json_t *a)
+{
+	if ((c->id = arg_id(json_object_get(a, "id"))) < 0) {
+		refuse(c, 400, "a dead letter's id expected");
+		return;
+	}
+	storew_call(c->d->sw, outbox_retry_run, outbox_retry_done, c);
 }
 
 static const struct {
 	const char	*name;
-	dcmd_fn		 fn;
+	void		(*fn)(struct dcall *, json_t *);
 } dcmds[] = {
 	{ "ack", c_ack },
 	{ "maintenance-add", c_maint_add },
@@ -203,20 +414,21 @@ static const struct {
 	{ "outbox-retry", c_outbox_retry },
 };
 
-json_t *
+void
 daemon_command(struct daemon *d, const char *name, json_t *args,
-    int *status, char *err, size_t errlen)
+    daemon_answer answer, void *arg)
 {
+	struct dcall *c = dcall_new(d, answer, arg);
 	size_t i;
 
-	*status = 200;
-	err[0] = '\0';
-	if (d->inc == NULL)
-		return refuse(status, 503, err, errlen, "the incident engine "
-		    "is not running");
+	if (d->inc == NULL || d->sw == NULL) {
+		refuse(c, 503, "the incident engine is not running");
+		return;
+	}
 	for (i = 0; name != NULL && i < sizeof(dcmds) / sizeof(dcmds[0]); i++)
-		if (strcmp(name, dcmds[i].name) == 0)
-			return dcmds[i].fn(d, json_is_object(args) ? args :
-			    NULL, status, err, errlen);
-	return refuse(status, 400, err, errlen, "unknown command");
+		if (strcmp(name, dcmds[i].name) == 0) {
+			dcmds[i].fn(c, json_is_object(args) ? args : NULL);
+			return;
+		}
+	refuse(c, 400, "unknown command");
 }

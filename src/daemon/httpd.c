@@ -768,20 +768,53 @@ typedef void (*api_fn)(struct httpd *, struct evhttp_request *,
 
 enum { API_GET = 1, API_POST, API_DELETE };
 
-/* One of the daemon's commands (daemon_command), as the control socket
- * runs them: its answer, or NULL with its refusal sent. */
-static json_t *
-api_command(struct httpd *h, struct evhttp_request *req, const char *name,
-    json_t *args)
-{
-	json_t *rep;
-	char err[256];
-	int status;
+/*
+ * One of the daemon's commands (daemon_command), as the control socket
+ * runs them: answered with code and the command's answer, or its refusal
+ * — now or when the store's thread has done its part (libevent keeps the
+ * request until it is answered, even when the client has gone).  An
+ * acknowledgement is answered with the incident as GET
+ * /api/v1/incidents/ID shows it: the store has the ack, committed before
+ * the answer.
+ */
+struct api_call {
+	struct httpd		*h;
+	struct evhttp_request	*req;
+	int			 code, show_incident;
+};
 
-	if ((rep = daemon_command(h->d, name, args, &status, err,
-	    sizeof(err))) == NULL)
-		httpd_reply_error(req, status, err);
-	return rep;
+static void
+api_answer(void *arg, json_t *rep, int status, const char *err)
+{
+	struct api_call *c = arg;
+	struct hstore_query q;
+
+	if (rep == NULL) {
+		if (status == 503)
+			evhttp_add_header(evhttp_request_get_output_headers(
+			    c->req), "Retry-After", "1");
+		httpd_reply_error(c->req, status, err);
+	} else if (c->show_incident) {
+		memset(&q, 0, sizeof(q));
+		q.kind = HS_INCIDENT;
+		q.id = json_integer_value(json_object_get(rep, "acknowledged"));
+		httpd_store_reply(c->h->sq, c->req, &q);
+	} else
+		httpd_reply_json(c->req, c->code, json_incref(rep));
+	free(c);
+}
+
+static void
+api_command(struct httpd *h, struct evhttp_request *req, const char *name,
+    json_t *args, int code)
+{
+	struct api_call *c = xcalloc(1, sizeof(*c));
+
+	c->h = h;
+	c->req = req;
+	c->code = code;
+	c->show_incident = strcmp(name, "ack") == 0;
+	daemon_command(h->d, name, args, api_answer, c);
 }
 
 static void
@@ -853,32 +886,13 @@ api_incident(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 		httpd_store_reply(h->sq, req, &q);
 }
 
-/* A command's answer with this status, if it was not refused. */
-static void
-reply(struct evhttp_request *req, int code, json_t *rep)
-{
-	if (rep != NULL)
-		httpd_reply_json(req, code, rep);
-}
-
 static void
 api_ack(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
 	json_t *body = read_body_json(req), *a = json_pack("{s:s,s:O?}", "id",
-	    part[3], "by", json_object_get(body, "by")), *rep;
+	    part[3], "by", json_object_get(body, "by"));
 
-	rep = api_command(h, req, "ack", a);
-	/* Acknowledged: the incident as GET /api/v1/incidents/ID shows it
-	 * (the store has the ack: it was committed before the answer). */
-	if (rep != NULL) {
-		struct hstore_query q;
-
-		memset(&q, 0, sizeof(q));
-		q.kind = HS_INCIDENT;
-		q.id = json_integer_value(json_object_get(rep, "acknowledged"));
-		httpd_store_reply(h->sq, req, &q);
-	}
-	json_decref(rep);
+	api_command(h, req, "ack", a, 200);
 	json_decref(a);
 	json_decref(body);
 }
@@ -889,7 +903,7 @@ api_maint_add(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 	json_t *body = read_body_json(req);
 
 	(void)part;
-	reply(req, 201, api_command(h, req, "maintenance-add", body));
+	api_command(h, req, "maintenance-add", body, 201);
 	json_decref(body);
 }
 static void
@@ -904,7 +918,7 @@ api_maint_end(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 		body = json_object();
 	if (q != NULL)
 		json_object_set_new(body, "id", json_string(q));
-	reply(req, 200, api_command(h, req, "maintenance-end", body));
+	api_command(h, req, "maintenance-end", body, 200);
 	json_decref(body);
 }
 /* A command on what the path names: /api/v1/RESOURCE/ID[/VERB]. */
@@ -914,7 +928,7 @@ api_on_id(struct httpd *h, struct evhttp_request *req, const char *name,
 {
 	json_t *a = json_pack("{s:s}", "id", id);
 
-	reply(req, 200, api_command(h, req, name, a));
+	api_command(h, req, name, a, 200);
 	json_decref(a);
 }
 
@@ -929,7 +943,7 @@ static void
 api_outbox(struct httpd *h, struct evhttp_request *req, char (*part)[256])
 {
 	(void)part;
-	reply(req, 200, api_command(h, req, "outbox-list", NULL));
+	api_command(h, req, "outbox-list", NULL, 200);
 }
 
 static void

@@ -23,6 +23,7 @@
 #include "scheduler.h"
 #include "store.h"
 #include "storew.h"
+#include "xmalloc.h"
 
 /* A write from the loop waits this long for another process's lock; the
  * engine makes a change it could not record again at its next
@@ -125,12 +126,46 @@ host_load(void *arg, long long since, void (*fn)(struct incident *, void *),
 	return store_load_incidents(d->st, since, fn, fnarg);
 }
 
+/* Read on the store's thread once the engine runs (at its start, before
+ * the loop does, here). */
+struct maint_read {
+	struct daemon		*d;
+	struct maint_row	*rows;
+	size_t			 n;
+};
+
+static void
+maint_read_run(struct store *st, void *arg)
+{
+	struct maint_read *m = arg;
+
+	m->n = store_maint_upcoming(st, wall_ms(), &m->rows);
+}
+
+static void
+maint_read_done(void *arg, int ok)
+{
+	struct maint_read *m = arg;
+
+	if (ok && m->d->inc != NULL)
+		incident_maint_windows(m->d->inc, m->rows, m->n);
+	else
+		free(m->rows);
+	free(m);
+}
+
 static size_t
 host_maint_windows(void *arg, long long now, struct maint_row **rows)
 {
 	struct daemon *d = arg;
+	struct maint_read *m;
 
-	return store_maint_upcoming(d->st, now, rows);
+	if (d->sw == NULL || d->inc == NULL)
+		return store_maint_upcoming(d->st, now, rows);
+	m = xcalloc(1, sizeof(*m));
+	m->d = d;
+	storew_call(d->sw, maint_read_run, maint_read_done, m);
+	return INC_MAINT_LATER;
 }
 
 static long long

@@ -38,7 +38,8 @@
 #define STOREW_DEADLINE_MS	(24 * 3600 * 1000)
 #define STOREW_QUEUE		64	/* transactions waiting */
 
-enum wop_kind { WOP_RECORD, WOP_EVIDENCE, WOP_SUPPRESSED, WOP_APS };
+enum wop_kind { WOP_RECORD, WOP_EVIDENCE, WOP_SUPPRESSED, WOP_APS,
+	WOP_CALL };
 
 /* One operation, copied out of the loop's memory. */
 struct wop {
@@ -58,13 +59,17 @@ struct wop {
 	size_t			 naps;
 	char			**own;		/* what the const ones point to */
 	size_t			 nown;
+	/* WOP_CALL */
+	void			(*run)(struct store *, void *);
+	void			(*done)(void *, int);
+	void			*arg;
 };
 
 struct wbatch {
 	struct work	 w;
 	struct storew	*sw;
 	struct wop	*v;
-	size_t		 n, cap, nrec;
+	size_t		 n, cap, nrec, ncall;
 	long long	*ids;		/* per record, after the commit */
 	int		 ok, tries;
 	char		 err[300];
@@ -222,6 +227,8 @@ run_once(struct store *st, struct wbatch *b)
 		case WOP_APS:
 			(void)store_aps_save(st, o->key, o->aps, o->naps);
 			break;
+		case WOP_CALL:
+			break;		/* after the transaction */
 		}
 	}
 	if (ok && store_commit(st) == 0) {
@@ -236,6 +243,17 @@ run_once(struct store *st, struct wbatch *b)
 	return -1;
 }
 
+/* The calls, after the transaction: they see what it committed. */
+static void
+run_calls(struct wbatch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].kind == WOP_CALL && b->v[i].run != NULL)
+			b->v[i].run(b->sw->st, b->v[i].arg);
+}
+
 static void
 sw_run(struct work *w)
 {
@@ -244,6 +262,18 @@ sw_run(struct work *w)
 	struct timespec ts = { 0, STOREW_PAUSE_MS * 1000000L };
 	char err[256];
 
+	if (b->n == b->ncall) {		/* calls only: no transaction */
+		if (sw->st == NULL && (sw->st = store_open(sw->path, 0, err,
+		    sizeof(err))) != NULL)
+			store_set_busy_ms(sw->st, STOREW_BUSY_MS);
+		if (sw->st == NULL)
+			snprintf(b->err, sizeof(b->err), "%s", err);
+		else {
+			b->ok = 1;
+			run_calls(b);
+		}
+		return;
+	}
 	for (b->tries = 1; b->tries <= STOREW_TRIES; b->tries++) {
 		if (sw->st == NULL) {
 			if ((sw->st = store_open(sw->path, 0, err,
@@ -256,12 +286,15 @@ sw_run(struct work *w)
 		}
 		if (run_once(sw->st, b) == 0) {
 			b->ok = 1;
+			run_calls(b);
 			return;
 		}
 		snprintf(b->err, sizeof(b->err), "%s", store_error(sw->st));
 		nanosleep(&ts, NULL);
 	}
 	b->tries = STOREW_TRIES;
+	if (sw->st != NULL)
+		run_calls(b);
 }
 
 /* --- on the loop -------------------------------------------------------- */
@@ -272,25 +305,36 @@ sw_done(struct work *w)
 	struct wbatch *b = (struct wbatch *)w;
 	struct storew *sw = b->sw;
 
+	size_t i;
+
 	if (b->ok)
-		sw->commits++;
+		sw->commits += b->n > b->ncall;
 	else {
 		sw->failures++;
 		log_warnx("store: a transaction of %zu changes failed after "
-		    "%d tries: %s", b->n, b->tries, b->err);
+		    "%d tries: %s", b->n - b->ncall, b->tries, b->err);
 	}
 	if (b->nrec > 0 && !sw->stopping && sw->d->inc != NULL)
 		incident_committed(sw->d->inc, b->ok, b->ids, b->nrec);
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].kind == WOP_CALL && b->v[i].done != NULL)
+			b->v[i].done(b->v[i].arg, b->ok);
 }
 
 static void
 sw_late(struct work *w)
 {
 	struct wbatch *b = (struct wbatch *)w;
+	size_t i;
 
 	if (!b->sw->stopping)
 		log_warnx("store: a transaction has not ended in a day; the "
 		    "incident engine waits for it");
+	/* Those waiting for a call hear that it did not run (at a stop:
+	 * the queued ones). */
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].kind == WOP_CALL && b->v[i].done != NULL)
+			b->v[i].done(b->v[i].arg, 0);
 }
 
 static void
@@ -333,6 +377,7 @@ sw_flush(evutil_socket_t fd, short what, void *arg)
 	    (size_t)STOREW_QUEUE, b->n);
 	if (b->nrec > 0 && sw->d->inc != NULL)
 		incident_committed(sw->d->inc, 0, NULL, 0);
+	sw_late(&b->w);
 	sw_release(&b->w);
 }
 
@@ -356,7 +401,20 @@ wop_new(struct storew *sw, enum wop_kind kind)
 	o->kind = kind;
 	if (kind == WOP_RECORD)
 		b->nrec++;
+	if (kind == WOP_CALL)
+		b->ncall++;
 	return o;
+}
+
+void
+storew_call(struct storew *sw, void (*run)(struct store *, void *),
+    void (*done)(void *, int), void *arg)
+{
+	struct wop *o = wop_new(sw, WOP_CALL);
+
+	o->run = run;
+	o->done = done;
+	o->arg = arg;
 }
 
 int

@@ -13,6 +13,7 @@ struct inc_record;
 struct inc_evid;
 struct store_ap;
 struct storew;
+struct store;
 
 struct storew_stats {
 	unsigned long long	 commits, failures, records;
@@ -32,6 +33,15 @@ void		 storew_suppressed(struct storew *, long long maint,
 		    long long at);
 void		 storew_aps(struct storew *, const char *controller,
 		    const struct store_ap *, size_t n);
+/*
+ * run(st, arg) in the thread, after this turn's transaction (it sees what
+ * that committed; st is the thread's connection), then done(arg, ok) on
+ * the loop after the engine heard how the transaction went (ok 0: it
+ * failed, or the store could not be opened: run may not have run; at a
+ * stop, done may be called without run).
+ */
+void		 storew_call(struct storew *, void (*run)(struct store *,
+		    void *), void (*done)(void *, int), void *arg);
 void		 storew_stats(struct storew *, struct storew_stats *);
 
 #endif

@@ -1816,17 +1816,31 @@ maint_in_force(struct incident_engine *e)
 			e->maint[e->nmaint++] = e->maint_all[i];
 }
 
-static void
-maint_reload(struct incident_engine *e, double now)
+/* The windows in force or to come (rows: malloc'd, the engine's now). */
+void
+incident_maint_windows(struct incident_engine *e, struct maint_row *rows,
+    size_t n)
 {
 	free(e->maint_all);
-	e->maint_all = NULL;
-	e->nmaint_all = e->host.maint_windows == NULL ? 0 :
-	    e->host.maint_windows(e->host.arg, wall_ms(), &e->maint_all);
-	e->maint_at = now;
+	e->maint_all = rows;
+	e->nmaint_all = n;
 	free(e->maint);
 	e->maint = xreallocarray(NULL, e->nmaint_all + 1, sizeof(*e->maint));
 	maint_in_force(e);
+}
+
+static void
+maint_reload(struct incident_engine *e, double now)
+{
+	struct maint_row *rows = NULL;
+	size_t n;
+
+	e->maint_at = now;
+	n = e->host.maint_windows == NULL ? 0 : e->host.maint_windows(
+	    e->host.arg, wall_ms(), &rows);
+	if (n == INC_MAINT_LATER)
+		return;		/* incident_maint_windows() when read */
+	incident_maint_windows(e, rows, n);
 }
 
 static void
@@ -2098,6 +2112,7 @@ incident_engine_new(const struct config *conf, struct device_rt *devs,
 	if (n > 0)
 		log_info("store: %d incidents carried over", n);
 	ie_topo_build(e);
+	maint_reload(e, mono_ms());	/* before the first evaluation */
 	return e;
 }
 
@@ -2191,13 +2206,11 @@ incident_ack(struct incident_engine *e, long long id, const char *by,
 	return 0;
 }
 
-long long
-incident_maint_add(struct incident_engine *e, const char *scope,
-    const char *name, long long starts, long long ends, const char *reason,
-    char *err, size_t errlen)
+int
+incident_maint_check(struct incident_engine *e, const char *scope,
+    const char *name, long long starts, long long ends, char *err,
+    size_t errlen)
 {
-	long long id;
-
 	if (strcmp(scope, "site") == 0 ? ie_find_site(e, name) < 0 :
 	    strcmp(scope, "device") == 0 ? ie_find_dev(e, name) < 0 : 1) {
 		snprintf(err, errlen, "no %s '%.64s'", strcmp(scope, "site") ==
@@ -2213,6 +2226,19 @@ incident_maint_add(struct incident_engine *e, const char *scope,
 		snprintf(err, errlen, "the window ends before it starts");
 		return -1;
 	}
+	return 0;
+}
+
+long long
+incident_maint_add(struct incident_engine *e, const char *scope,
+    const char *name, long long starts, long long ends, const char *reason,
+    char *err, size_t errlen)
+{
+	long long id;
+
+	if (incident_maint_check(e, scope, name, starts, ends, err,
+	    errlen) == -1)
+		return -1;
 	if (e->host.maint_add == NULL || (id = e->host.maint_add(e->host.arg,
 	    scope, name, starts, ends, reason)) < 0) {
 		snprintf(err, errlen, "the store refused the window");

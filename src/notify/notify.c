@@ -76,11 +76,16 @@ struct delivery {
 struct notifier {
 	struct event_base	*base;
 	struct http_engine	*http;
-	struct store		*st;
+	struct notify_store	 ns;		/* the store, on its thread */
 	const struct config	*conf;
+	unsigned		 gen;		/* configurations taken */
 	struct event		*timer;
 	struct event		*kick;
-	struct event		*durable;	/* try again when synced */
+	int			 looking, again;	/* a look at the outbox */
+	long long		*settling;	/* rows delivered or failed, */
+	size_t			 nsettling;	/* their update not yet done */
+	size_t			 backlog, dead;	/* as of the last look */
+	int			 reposting;
 	struct delivery		 inflight[NOTIFY_MAX_INFLIGHT];
 	struct event		*repost;	/* alertmanager, while open */
 	double			 am_last[NOTIFY_AM_CHANNELS];
@@ -118,15 +123,109 @@ notify_backoff_ms(int attempts, double cap_ms, double r01)
 	return d / 2 + d / 2 * r01;
 }
 
+/* A row being delivered, or delivered (or failed) and its update not
+ * yet written: a look that began before the update must not start it
+ * again. */
 static int
 inflight(struct notifier *n, long long id)
 {
-	int i;
+	size_t i;
 
 	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
 		if (n->inflight[i].used && n->inflight[i].row.id == id)
 			return 1;
+	for (i = 0; i < n->nsettling; i++)
+		if (n->settling[i] == id)
+			return 1;
 	return 0;
+}
+
+/* --- the store, on its thread ------------------------------------------ */
+
+/* A row's outcome, written on the store's thread. */
+struct settle {
+	struct notifier	*n;
+	long long	 id, at;
+	int		 ok, attempts, permanent;
+	double		 next_at;
+	char		 why[300];
+};
+
+static void
+settle_run(struct store *st, void *arg)
+{
+	struct settle *x = arg;
+
+	if (x->ok)
+		store_outbox_sent(st, x->id, x->at);
+	else
+		store_outbox_retry(st, x->id, x->attempts, x->next_at, x->why,
+		    x->permanent);
+}
+
+static void
+settle_done(void *arg, int ok)
+{
+	struct settle *x = arg;
+	struct notifier *n = x->n;
+	size_t i;
+
+	(void)ok;	/* not written: the row is due again, same key */
+	for (i = 0; i < n->nsettling; i++)
+		if (n->settling[i] == x->id) {
+			n->settling[i] = n->settling[--n->nsettling];
+			break;
+		}
+	free(x);
+	if (!n->stopping)
+		event_active(n->kick, 0, 0);
+}
+
+static void
+settle(struct notifier *n, const struct delivery *dl, int ok, int attempts,
+    double next_at, const char *why, int permanent)
+{
+	struct settle *x = xcalloc(1, sizeof(*x));
+
+	x->n = n;
+	x->id = dl->row.id;
+	x->at = wall_ms();
+	x->ok = ok;
+	x->attempts = attempts;
+	x->next_at = next_at;
+	x->permanent = permanent;
+	snprintf(x->why, sizeof(x->why), "%s", why ? why : "");
+	n->settling = xreallocarray(n->settling, n->nsettling + 1,
+	    sizeof(*n->settling));
+	n->settling[n->nsettling++] = x->id;
+	n->ns.call(n->ns.ctx, settle_run, settle_done, x);
+}
+
+/* A desk's ticket, known: kept before anything else is sent (in order on
+ * the store's thread), so a crash from here on finds it. */
+struct refset {
+	long long	 incident;
+	char		 channel[64], ref[128];
+	int		 rc;
+};
+
+static void
+refset_run(struct store *st, void *arg)
+{
+	struct refset *x = arg;
+
+	x->rc = store_desk_ref_set(st, x->channel, x->incident, x->ref);
+}
+
+static void
+refset_done(void *arg, int ok)
+{
+	struct refset *x = arg;
+
+	if (ok && x->rc == 0)
+		log_info("notify: incident %lld is %s on %s", x->incident,
+		    x->ref, x->channel);
+	free(x);
 }
 
 static struct delivery *
@@ -148,7 +247,7 @@ finish(struct delivery *dl, int ok, int permanent, const char *why)
 	double wait, now = (double)wall_ms();
 
 	if (ok) {
-		store_outbox_sent(n->st, dl->row.id, wall_ms());
+		settle(n, dl, 1, attempts, 0, NULL, 0);
 		log_info("notify: %s %s of incident %lld delivered (%s)",
 		    dl->row.channel, dl->row.event, dl->row.incident,
 		    dl->row.idem_key);
@@ -158,8 +257,7 @@ finish(struct delivery *dl, int ok, int permanent, const char *why)
 		    RAND_MAX);
 		if (dl->retry_after_ms > wait)	/* the server said when */
 			wait = dl->retry_after_ms;
-		store_outbox_retry(n->st, dl->row.id, attempts, now + wait,
-		    why, permanent);
+		settle(n, dl, 0, attempts, now + wait, why, permanent);
 		if (permanent)
 			log_warnx("notify: %s %s of incident %lld: %s; a dead "
 			    "letter now (nocwatch outbox retry %lld once it "
@@ -249,10 +347,13 @@ desk_done(const struct probe_result *r, void *arg)
 	/* The ticket is known: recorded before anything else is sent, so a
 	 * crash from here on finds it without asking the desk. */
 	if (dl->ds.ref_new) {
-		if (store_desk_ref_set(dl->n->st, dl->row.channel,
-		    dl->row.incident, dl->ds.ref) == 0)
-			log_info("notify: incident %lld is %s on %s",
-			    dl->row.incident, dl->ds.ref, dl->row.channel);
+		struct refset *x = xcalloc(1, sizeof(*x));
+
+		x->incident = dl->row.incident;
+		snprintf(x->channel, sizeof(x->channel), "%s",
+		    dl->row.channel);
+		snprintf(x->ref, sizeof(x->ref), "%s", dl->ds.ref);
+		dl->n->ns.call(dl->n->ns.ctx, refset_run, refset_done, x);
 		dl->ds.ref_new = 0;
 	}
 	if (v == DESK_CALL)
@@ -299,10 +400,7 @@ desk_start(struct delivery *dl)
 		finish(dl, 0, 1, "the stored event is not JSON");
 		return;
 	}
-	if (store_desk_ref(dl->n->st, dl->row.channel, dl->row.incident,
-	    dl->ds.ref, sizeof(dl->ds.ref)) == -1)
-		dl->ds.ref[0] = '\0';
-	desk_step(dl);
+	desk_step(dl);		/* ds.ref: read with the row */
 }
 
 /* --- Alertmanager, while an incident is open ------------------------- */
@@ -335,25 +433,64 @@ repost_slot(struct notifier *n)
 }
 
 /* Every open incident to each Alertmanager channel again, outside the
- * outbox: a repetition, nothing a receiver must see exactly once. */
+ * outbox: a repetition, nothing a receiver must see exactly once.  The
+ * open incidents are read on the store's thread. */
+struct reread {
+	struct notifier	*n;
+	json_t		*incs;
+};
+
+static void	repost_with(struct notifier *, json_t *);
+
+static void
+reread_run(struct store *st, void *arg)
+{
+	struct reread *x = arg;
+
+	x->incs = store_incidents_json(st, "active", 0, 100);
+}
+
+static void
+reread_done(void *arg, int ok)
+{
+	struct reread *x = arg;
+
+	x->n->reposting = 0;
+	if (ok && x->incs != NULL && !x->n->stopping && x->n->conf != NULL)
+		repost_with(x->n, x->incs);
+	json_decref(x->incs);
+	free(x);
+}
+
 static void
 repost(struct notifier *n)
 {
-	json_t *incs, *ev;
-	const char *hdrs[DESK_MAX_HEADERS + 1];
-	struct desk_state ds;
-	char why[64];
-	size_t i, k;
-	int s, h;
+	struct reread *x;
+	size_t i;
 
-	if (n->conf == NULL || n->stopping)
+	if (n->conf == NULL || n->stopping || n->reposting)
 		return;
 	for (i = 0; i < n->conf->nnotifies; i++)
 		if (n->conf->notifies[i].type == NOTIFY_ALERTMANAGER)
 			break;
 	if (i == n->conf->nnotifies)
 		return;		/* no store query for nothing */
-	incs = store_incidents_json(n->st, "active", 0, 100);
+	x = xcalloc(1, sizeof(*x));
+	x->n = n;
+	n->reposting = 1;
+	n->ns.call(n->ns.ctx, reread_run, reread_done, x);
+}
+
+static void
+repost_with(struct notifier *n, json_t *incs)
+{
+	json_t *ev;
+	const char *hdrs[DESK_MAX_HEADERS + 1];
+	struct desk_state ds;
+	char why[64];
+	size_t i, k;
+	int s, h;
+
 	for (i = 0; i < n->conf->nnotifies && i < NOTIFY_AM_CHANNELS; i++) {
 		const struct notify_conf *c = &n->conf->notifies[i];
 		struct http_params p = { .timeout_ms = c->timeout_ms,
@@ -389,7 +526,6 @@ repost(struct notifier *n)
 			json_decref(ev);
 		}
 	}
-	json_decref(incs);
 }
 
 static void
@@ -600,42 +736,95 @@ syslog_send(struct delivery *dl)
 
 /* --- the loop -------------------------------------------------------- */
 
+/*
+ * A look at the outbox, on the store's thread: each channel's due rows
+ * (with a desk's ticket for each), and the counts status shows.  One at a
+ * time; a kick meanwhile asks for another when it is done.
+ */
+struct look {
+	struct notifier		*n;
+	unsigned		 gen;
+	double			 now;
+	size_t			 nch;
+	char			(*chans)[256];
+	int			*desk;
+	struct outbox_row	*rows;		/* nch × NOTIFY_BATCH */
+	char			(*refs)[128];
+	size_t			*got;
+	size_t			 backlog, dead;
+};
+
 static void
-run(struct notifier *n)
+look_run(struct store *st, void *arg)
 {
-	struct outbox_row rows[NOTIFY_BATCH];
-	struct delivery *dl;
-	char chan[256];
-	size_t i, k, got;
+	struct look *l = arg;
+	struct outbox_row *r;
+	size_t i, k;
 
-	if (n->conf == NULL || n->stopping)
-		return;
-	/* Nothing is sent that a power cut could still take from the store
-	 * (its syncer is a few milliseconds behind the commit). */
-	if (!store_durable(n->st)) {
-		struct timeval tv = { 0, 20000 };
-
-		if (!evtimer_pending(n->durable, NULL))
-			evtimer_add(n->durable, &tv);
-		return;
+	for (i = 0; i < l->nch; i++) {
+		r = &l->rows[i * NOTIFY_BATCH];
+		l->got[i] = store_outbox_due(st, l->chans[i], l->now, r,
+		    NOTIFY_BATCH);
+		for (k = 0; l->desk[i] && k < l->got[i]; k++)
+			if (store_desk_ref(st, r[k].channel, r[k].incident,
+			    l->refs[i * NOTIFY_BATCH + k], sizeof(l->refs[0])) ==
+			    -1)
+				l->refs[i * NOTIFY_BATCH + k][0] = '\0';
 	}
-	for (i = 0; i < n->conf->nnotifies; i++) {
+	l->backlog = store_outbox_backlog(st);
+	l->dead = store_outbox_dead_count(st);
+}
+
+static void
+look_free(struct look *l)
+{
+	size_t i, k;
+
+	for (i = 0; i < l->nch; i++)
+		for (k = 0; k < l->got[i]; k++)
+			free(l->rows[i * NOTIFY_BATCH + k].body);
+	free(l->chans);
+	free(l->desk);
+	free(l->rows);
+	free(l->refs);
+	free(l->got);
+	free(l);
+}
+
+static void	run(struct notifier *);
+
+static void
+look_done(void *arg, int ok)
+{
+	struct look *l = arg;
+	struct notifier *n = l->n;
+	struct outbox_row *r;
+	struct delivery *dl;
+	size_t i, k;
+
+	n->looking = 0;
+	if (ok) {
+		n->backlog = l->backlog;
+		n->dead = l->dead;
+	}
+	/* A configuration taken meanwhile: its channels are others. */
+	for (i = 0; ok && !n->stopping && n->conf != NULL && l->gen ==
+	    n->gen && i < l->nch; i++) {
 		const struct notify_conf *c = &n->conf->notifies[i];
 
-		notify_channel_id(c, chan, sizeof(chan));
-		got = store_outbox_due(n->st, chan, (double)wall_ms(), rows,
-		    NOTIFY_BATCH);
-		for (k = 0; k < got; k++) {
-			if (inflight(n, rows[k].id) || (dl = slot(n)) == NULL) {
-				free(rows[k].body);
+		for (k = 0; k < l->got[i]; k++) {
+			r = &l->rows[i * NOTIFY_BATCH + k];
+			if (inflight(n, r->id) || (dl = slot(n)) == NULL)
 				continue;
-			}
 			memset(dl, 0, sizeof(*dl));
 			dl->used = 1;
 			dl->n = n;
 			dl->conf = c;
 			dl->fd = -1;
-			dl->row = rows[k];
+			dl->row = *r;
+			r->body = NULL;		/* the delivery's now */
+			snprintf(dl->ds.ref, sizeof(dl->ds.ref), "%s",
+			    l->refs[i * NOTIFY_BATCH + k]);
 			if (c->type == NOTIFY_WEBHOOK)
 				webhook_start(dl);
 			else if (c->type == NOTIFY_EMAIL)
@@ -648,6 +837,45 @@ run(struct notifier *n)
 				syslog_send(dl);
 		}
 	}
+	look_free(l);
+	if (n->again && !n->stopping) {
+		n->again = 0;
+		run(n);
+	}
+}
+
+static void
+run(struct notifier *n)
+{
+	struct look *l;
+	size_t i, nch;
+
+	if (n->conf == NULL || n->stopping || n->conf->nnotifies == 0)
+		return;
+	if (n->looking) {
+		n->again = 1;
+		return;
+	}
+	nch = n->conf->nnotifies;
+	l = xcalloc(1, sizeof(*l));
+	l->n = n;
+	l->gen = n->gen;
+	l->now = (double)wall_ms();
+	l->nch = nch;
+	l->chans = xreallocarray(NULL, nch, sizeof(*l->chans));
+	l->desk = xcalloc(nch, sizeof(*l->desk));
+	l->rows = xcalloc(nch * NOTIFY_BATCH, sizeof(*l->rows));
+	l->refs = xcalloc(nch * NOTIFY_BATCH, sizeof(*l->refs));
+	l->got = xcalloc(nch, sizeof(*l->got));
+	for (i = 0; i < nch; i++) {
+		notify_channel_id(&n->conf->notifies[i], l->chans[i],
+		    sizeof(l->chans[i]));
+		l->desk[i] = n->conf->notifies[i].type >= NOTIFY_HORNBILL &&
+		    n->conf->notifies[i].type != NOTIFY_EMAIL;
+	}
+	n->looking = 1;
+	n->again = 0;
+	n->ns.call(n->ns.ctx, look_run, look_done, l);
 }
 
 static void
@@ -668,7 +896,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 
 struct notifier *
 notifier_new(struct event_base *base, struct http_engine *http,
-    struct store *st)
+    const struct notify_store *ns)
 {
 	struct notifier *n = xcalloc(1, sizeof(*n));
 	struct timeval tv = { 1, 0 };
@@ -676,12 +904,11 @@ notifier_new(struct event_base *base, struct http_engine *http,
 
 	n->base = base;
 	n->http = http;
-	n->st = st;
+	n->ns = *ns;
 	for (i = 0; i < NOTIFY_MAX_INFLIGHT; i++)
 		n->inflight[i].fd = -1;
 	n->timer = event_new(base, -1, EV_PERSIST, tick, n);
 	n->kick = event_new(base, -1, 0, tick, n);
-	n->durable = evtimer_new(base, tick, n);
 	event_add(n->timer, &tv);
 	n->repost = event_new(base, -1, EV_PERSIST, repost_cb, n);
 	event_add(n->repost, &tv);
@@ -712,6 +939,7 @@ notifier_configure(struct notifier *n, const struct config *c)
 			finish(&n->inflight[i], 0, 0, "reconfigured");
 		}
 	n->conf = c;
+	n->gen++;
 	notifier_kick(n);
 }
 
@@ -723,14 +951,29 @@ notifier_kick(struct notifier *n)
 }
 
 void
+notifier_stop(struct notifier *n)
+{
+	if (n == NULL || n->stopping)
+		return;
+	n->stopping = 1;
+	notifier_configure(n, NULL);
+}
+
+void
+notifier_counts(const struct notifier *n, size_t *backlog, size_t *dead)
+{
+	*backlog = n != NULL ? n->backlog : 0;
+	*dead = n != NULL ? n->dead : 0;
+}
+
+void
 notifier_free(struct notifier *n)
 {
 	int i;
 
 	if (n == NULL)
 		return;
-	n->stopping = 1;
-	notifier_configure(n, NULL);
+	notifier_stop(n);
 	for (i = 0; i < NOTIFY_AM_INFLIGHT; i++) {
 		if (n->am[i] != NULL && n->am_req[i].nhdr != -1)
 			http_probe_cancel(n->am[i]);
@@ -739,6 +982,6 @@ notifier_free(struct notifier *n)
 	event_free(n->repost);
 	event_free(n->timer);
 	event_free(n->kick);
-	event_free(n->durable);
+	free(n->settling);
 	free(n);
 }

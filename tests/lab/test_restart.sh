@@ -88,6 +88,37 @@ sleep 12
 expect_match "three kill -9 restarts in the outage: still the one incident, open" "^1 $id open$" \
     "$(lab_inc_q '" ".join([str(len(I)), str(I[0]["id"]), I[0]["state"]]) if I else "none"')"
 
+# An acknowledgement while another process holds the store's lock for 4 s:
+# the daemon answers status at once (its loop does not wait for the
+# store), and the acknowledgement once it is committed, after the lock.
+python3 - "$DB" "$LAB_DIR/locked4" <<'PY' &
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(4)
+con.execute("COMMIT")
+PY
+locker=$!
+for i in $(seq 1 50); do [ -f "$LAB_DIR/locked4" ] && break; sleep 0.1; done
+ta0=$(date +%s%N)
+lab_exec noc "$NOCWATCH" ack "$id" --by nightshift --socket "$LAB_DIR/ctl.sock" \
+    >"$LAB_DIR/ack.out" 2>&1 &
+ackpid=$!
+sleep 1
+ts0=$(date +%s%N)
+lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock" >/dev/null 2>&1
+expect_rc "the store locked: status answers" 0 $?
+expect_range "  at once (ms)" 0 1000 $(( ($(date +%s%N) - ts0) / 1000000 ))
+wait "$ackpid"
+expect_rc "  an acknowledgement meanwhile is answered" 0 $?
+ta=$(( ($(date +%s%N) - ta0) / 1000000 ))
+echo "# the acknowledgement answered after $ta ms (the lock: 4 s)"
+expect_range "  once committed, after the lock (ms)" 2500 9000 "$ta"
+expect_match "  and the store has it" "^acknowledged nightshift$" \
+    "$(lab_inc_q '" ".join([I[0]["state"], str(I[0].get("acknowledged_by"))]) if I else "none"')"
+wait "$locker"
+
 # Another process holds the store's write lock for 12 s from the moment
 # the service is back (longer than the 5 s the daemon waits for it).
 python3 - "$DB" "$LAB_DIR/locked" <<'PY' &
