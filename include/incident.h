@@ -92,6 +92,8 @@ struct inc_host {
 #define INC_RECORD_QUEUED	1	/* host record(): committed later */
 #define INC_MAINT_LATER	((size_t)-1)	/* host maint_windows(): read
 					 * later (incident_maint_windows) */
+#define INC_APS_LATER	(-2)		/* host aps_load(): read later
+					 * (incident_aps_stored) */
 
 #define INCIDENT_EVAL_MS	500	/* the host's pace of evaluations */
 #define INCIDENT_SOON_MS	50	/* an evaluation asked for by a change */
@@ -157,6 +159,10 @@ int		 incident_maint_check(struct incident_engine *,
  * window was added or ended elsewhere. */
 void		 incident_maint_windows(struct incident_engine *,
 		    struct maint_row *rows, size_t n);
+/* A controller's AP inventory as the store kept it, when the host's
+ * aps_load() said INC_APS_LATER. */
+void		 incident_aps_stored(struct incident_engine *,
+		    const char *controller, const struct store_ap *, size_t n);
 long long	 incident_maint_add(struct incident_engine *, const char *scope,
 		    const char *name, long long starts, long long ends,
 		    const char *reason, char *err, size_t errlen);

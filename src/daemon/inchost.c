@@ -222,13 +222,68 @@ host_aps_save(void *arg, const char *controller, const struct store_ap *v,
 		(void)store_aps_save(d->st, controller, v, n);
 }
 
+/* A reload added a controller while the loop runs: its inventory is read
+ * on the store's thread. */
+struct aps_read {
+	struct daemon		*d;
+	char			 controller[256];
+	struct store_ap		*v;
+	size_t			 n;
+	char			**own;		/* the strings v points to */
+};
+
+static void
+aps_read_one(const struct store_ap *a, void *arg)
+{
+	struct aps_read *r = arg;
+
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->own = xreallocarray(r->own, 2 * (r->n + 1), sizeof(*r->own));
+	r->v[r->n] = *a;
+	r->v[r->n].index = r->own[2 * r->n] = xstrdup(a->index ? a->index :
+	    "");
+	r->v[r->n].name = r->own[2 * r->n + 1] = xstrdup(a->name ? a->name :
+	    "");
+	r->n++;
+}
+
+static void
+aps_read_run(struct store *st, void *arg)
+{
+	struct aps_read *r = arg;
+
+	(void)store_aps_load(st, r->controller, aps_read_one, r);
+}
+
+static void
+aps_read_done(void *arg, int ok)
+{
+	struct aps_read *r = arg;
+	size_t i;
+
+	if (ok && r->d->inc != NULL)
+		incident_aps_stored(r->d->inc, r->controller, r->v, r->n);
+	for (i = 0; i < 2 * r->n; i++)
+		free(r->own[i]);
+	free(r->own);
+	free(r->v);
+	free(r);
+}
+
 static int
 host_aps_load(void *arg, const char *controller,
     void (*fn)(const struct store_ap *, void *), void *fnarg)
 {
 	struct daemon *d = arg;
+	struct aps_read *r;
 
-	return store_aps_load(d->st, controller, fn, fnarg);
+	if (d->sw == NULL || d->inc == NULL)	/* at start, or a replay */
+		return store_aps_load(d->st, controller, fn, fnarg);
+	r = xcalloc(1, sizeof(*r));
+	r->d = d;
+	snprintf(r->controller, sizeof(r->controller), "%s", controller);
+	storew_call(d->sw, aps_read_run, aps_read_done, r);
+	return INC_APS_LATER;
 }
 
 void

@@ -69,9 +69,9 @@ struct wbatch {
 	struct work	 w;
 	struct storew	*sw;
 	struct wop	*v;
-	size_t		 n, cap, nrec, ncall;
+	size_t		 n, cap, nrec, nevid;
 	long long	*ids;		/* per record, after the commit */
-	int		 ok, tries;
+	int		 ok, tries, submitted;
 	char		 err[300];
 };
 
@@ -83,6 +83,8 @@ struct storew {
 	struct store	*st;		/* the thread's; opened at first use */
 	char		 path[1024];
 	int		 stopping;
+	int		 busy_ms, tries, pause_ms;	/* patience */
+	size_t		 submitted;	/* batches not yet released */
 	/* the loop's counts */
 	unsigned long long	 commits, failures, records;
 };
@@ -221,14 +223,9 @@ run_once(struct store *st, struct wbatch *b)
 				ok = 0;
 			break;
 		case WOP_SUPPRESSED:
-			(void)store_suppressed(st, o->maint, o->key, o->cause,
-			    o->detail, o->at);
-			break;
-		case WOP_APS:
-			(void)store_aps_save(st, o->key, o->aps, o->naps);
-			break;
+		case WOP_APS:		/* their own transactions, after */
 		case WOP_CALL:
-			break;		/* after the transaction */
+			break;
 		}
 	}
 	if (ok && store_commit(st) == 0) {
@@ -243,15 +240,27 @@ run_once(struct store *st, struct wbatch *b)
 	return -1;
 }
 
-/* The calls, after the transaction: they see what it committed. */
+/* After the transaction: what keeps its own (a problem a window
+ * suppressed, an AP inventory: nothing the engine waits for), then the
+ * calls, which see what was committed. */
 static void
-run_calls(struct wbatch *b)
+run_after(struct wbatch *b)
 {
+	struct store *st = b->sw->st;
+	struct wop *o;
 	size_t i;
 
+	for (i = 0; i < b->n; i++) {
+		o = &b->v[i];
+		if (o->kind == WOP_SUPPRESSED)
+			(void)store_suppressed(st, o->maint, o->key, o->cause,
+			    o->detail, o->at);
+		else if (o->kind == WOP_APS)
+			(void)store_aps_save(st, o->key, o->aps, o->naps);
+	}
 	for (i = 0; i < b->n; i++)
 		if (b->v[i].kind == WOP_CALL && b->v[i].run != NULL)
-			b->v[i].run(b->sw->st, b->v[i].arg);
+			b->v[i].run(st, b->v[i].arg);
 }
 
 static void
@@ -259,22 +268,23 @@ sw_run(struct work *w)
 {
 	struct wbatch *b = (struct wbatch *)w;
 	struct storew *sw = b->sw;
-	struct timespec ts = { 0, STOREW_PAUSE_MS * 1000000L };
+	struct timespec ts = { sw->pause_ms / 1000, (sw->pause_ms % 1000) *
+	    1000000L };
 	char err[256];
 
-	if (b->n == b->ncall) {		/* calls only: no transaction */
+	if (b->nrec == 0 && b->nevid == 0) {	/* no transaction of ours */
 		if (sw->st == NULL && (sw->st = store_open(sw->path, 0, err,
 		    sizeof(err))) != NULL)
-			store_set_busy_ms(sw->st, STOREW_BUSY_MS);
+			store_set_busy_ms(sw->st, sw->busy_ms);
 		if (sw->st == NULL)
 			snprintf(b->err, sizeof(b->err), "%s", err);
 		else {
 			b->ok = 1;
-			run_calls(b);
+			run_after(b);
 		}
 		return;
 	}
-	for (b->tries = 1; b->tries <= STOREW_TRIES; b->tries++) {
+	for (b->tries = 1; b->tries <= sw->tries; b->tries++) {
 		if (sw->st == NULL) {
 			if ((sw->st = store_open(sw->path, 0, err,
 			    sizeof(err))) == NULL) {
@@ -282,19 +292,19 @@ sw_run(struct work *w)
 				nanosleep(&ts, NULL);
 				continue;
 			}
-			store_set_busy_ms(sw->st, STOREW_BUSY_MS);
+			store_set_busy_ms(sw->st, sw->busy_ms);
 		}
 		if (run_once(sw->st, b) == 0) {
 			b->ok = 1;
-			run_calls(b);
+			run_after(b);
 			return;
 		}
 		snprintf(b->err, sizeof(b->err), "%s", store_error(sw->st));
 		nanosleep(&ts, NULL);
 	}
-	b->tries = STOREW_TRIES;
+	b->tries = sw->tries;
 	if (sw->st != NULL)
-		run_calls(b);
+		run_after(b);
 }
 
 /* --- on the loop -------------------------------------------------------- */
@@ -308,11 +318,11 @@ sw_done(struct work *w)
 	size_t i;
 
 	if (b->ok)
-		sw->commits += b->n > b->ncall;
+		sw->commits += b->nrec + b->nevid > 0;
 	else {
 		sw->failures++;
 		log_warnx("store: a transaction of %zu changes failed after "
-		    "%d tries: %s", b->n - b->ncall, b->tries, b->err);
+		    "%d tries: %s", b->nrec + b->nevid, b->tries, b->err);
 	}
 	if (b->nrec > 0 && !sw->stopping && sw->d->inc != NULL)
 		incident_committed(sw->d->inc, b->ok, b->ids, b->nrec);
@@ -343,6 +353,8 @@ sw_release(struct work *w)
 	struct wbatch *b = (struct wbatch *)w;
 	size_t i;
 
+	if (b->submitted)
+		b->sw->submitted--;
 	for (i = 0; i < b->n; i++)
 		wop_free(&b->v[i]);
 	free(b->v);
@@ -368,8 +380,11 @@ sw_flush(evutil_socket_t fd, short what, void *arg)
 	b->w.late = sw_late;
 	b->w.release = sw_release;
 	b->w.name = "store-write";
-	if (workq_submit(sw->q, &b->w, STOREW_DEADLINE_MS) == 0)
+	if (workq_submit(sw->q, &b->w, STOREW_DEADLINE_MS) == 0) {
+		b->submitted = 1;
+		sw->submitted++;
 		return;
+	}
 	/* The queue is full (the thread stuck on a write): this turn's
 	 * changes are not made. */
 	sw->failures++;
@@ -401,8 +416,8 @@ wop_new(struct storew *sw, enum wop_kind kind)
 	o->kind = kind;
 	if (kind == WOP_RECORD)
 		b->nrec++;
-	if (kind == WOP_CALL)
-		b->ncall++;
+	if (kind == WOP_EVIDENCE)
+		b->nevid++;
 	return o;
 }
 
@@ -500,6 +515,9 @@ storew_new(struct daemon *d, struct event_base *base, const char *path,
 
 	sw->d = d;
 	snprintf(sw->path, sizeof(sw->path), "%s", path);
+	sw->busy_ms = STOREW_BUSY_MS;
+	sw->tries = STOREW_TRIES;
+	sw->pause_ms = STOREW_PAUSE_MS;
 	if ((sw->q = workq_new(base, "store-write", STOREW_QUEUE, err,
 	    errlen)) == NULL) {
 		free(sw);
@@ -507,6 +525,20 @@ storew_new(struct daemon *d, struct event_base *base, const char *path,
 	}
 	sw->flush = event_new(base, -1, 0, sw_flush, sw);
 	return sw;
+}
+
+void
+storew_patience(struct storew *sw, int busy_ms, int tries, int pause_ms)
+{
+	sw->busy_ms = busy_ms;
+	sw->tries = tries > 0 ? tries : 1;
+	sw->pause_ms = pause_ms;
+}
+
+int
+storew_busy(const struct storew *sw)
+{
+	return sw != NULL && (sw->cur != NULL || sw->submitted > 0);
 }
 
 void

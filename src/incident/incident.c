@@ -839,24 +839,60 @@ aps_loaded(const struct store_ap *s, void *arg)
 	a->seen = s->seen;
 }
 
-/* A controller's inventory as the store kept it (at start, or when a
- * reload adds the controller). */
 static void
-aps_load(struct incident_engine *e, struct device_rt *dev)
+aps_carried(struct device_rt *dev, int n)
 {
 	struct dev_obs *o = &dev->obs;
 	size_t i;
-	int n, gone = 0;
+	int gone = 0;
 
-	if (e->host.aps_load == NULL || o->naps > 0 ||
-	    (n = e->host.aps_load(e->host.arg, dev->conf->name, aps_loaded,
-	    o)) <= 0)
-		return;
 	aps_count(o);
 	for (i = 0; i < o->naps; i++)
 		gone += o->aps[i].gone;
 	log_info("%s: %d APs carried over from the store (%d gone)",
 	    dev->conf->name, n, gone);
+}
+
+/* A controller's inventory as the store kept it (at start, or when a
+ * reload adds the controller: then the host may read it later, and
+ * incident_aps_stored() brings it). */
+static void
+aps_load(struct incident_engine *e, struct device_rt *dev)
+{
+	int n;
+
+	if (e->host.aps_load == NULL || dev->obs.naps > 0 ||
+	    (n = e->host.aps_load(e->host.arg, dev->conf->name, aps_loaded,
+	    &dev->obs)) <= 0)
+		return;
+	aps_carried(dev, n);
+}
+
+void
+incident_aps_stored(struct incident_engine *e, const char *controller,
+    const struct store_ap *v, size_t n)
+{
+	struct device_rt *dev;
+	size_t i, k;
+	int d, added = 0;
+
+	if (e == NULL || (d = ie_find_dev(e, controller)) < 0)
+		return;
+	dev = e->devs[d].rt;
+	/* The controller may have answered first: what it listed stands,
+	 * and the APs it no longer lists come from the store (its next
+	 * complete table finds them gone). */
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < dev->obs.naps; k++)
+			if (strcmp(dev->obs.aps[k].index, v[i].index) == 0)
+				break;
+		if (k == dev->obs.naps) {
+			aps_loaded(&v[i], &dev->obs);
+			added++;
+		}
+	}
+	if (added > 0)
+		aps_carried(dev, added);
 }
 
 void

@@ -28,6 +28,7 @@
 #include "report.h"
 #include "scheduler.h"
 #include "store.h"
+#include "storew.h"
 #include "trap.h"
 #include "replay.h"
 
@@ -122,11 +123,10 @@ struct replay {
 	double			 t0, next_eval;
 	int			 asked;	/* an evaluation soon */
 	unsigned		 rng;
-	/* The daemon's writer thread's protocol (REPLAY_ASYNC). */
-	int			 async, fail_pct, turn_fail;
+	/* The daemon's store thread (REPLAY_ASYNC). */
+	int			 async, fail_pct;
 	unsigned		 frng;
-	long long		*turn_ids;
-	size_t			 turn_n, turn_cap;
+	struct event_base	*wbase;		/* its answers */
 	unsigned long long	 turns, turns_failed;
 	char			 dir[512];
 };
@@ -412,50 +412,36 @@ run_end(struct replay *r, struct run *u)
 
 /*
  * The daemon commits the changes of one turn of its loop in one
- * transaction on the store's writer thread (src/daemon/storew.c), and the
- * engine changes nothing until it hears how that went.  REPLAY_ASYNC=1
- * replays that protocol: a change is queued (and written at once, unless
- * its turn is one of the REPLAY_COMMIT_FAIL per cent that fail), the turn
- * ends after each of step()'s phases, and incident_committed() says.
+ * transaction on the store's thread (src/daemon/storew.c), and the engine
+ * changes nothing until it hears how that went.  REPLAY_ASYNC=1 hosts the
+ * engine on that same thread: each of step()'s phases is a turn, whose
+ * changes the thread commits while the replay waits for its answer (on an
+ * event base of its own: the replay's clock is virtual, the thread's
+ * answer real).  REPLAY_COMMIT_FAIL=PCT: that share of the turns find the
+ * store locked by another connection (the replay's own) and fail, as a
+ * store held by another process does — the engine takes its changes back
+ * and makes them again.
  */
-static int (*store_record)(void *, const struct inc_record *);
-
-static int
-turn_record(void *arg, const struct inc_record *rec)
-{
-	struct replay *r = current;
-
-	if (!r->async)
-		return store_record(arg, rec);
-	if (r->turn_n == 0) {
-		r->frng = r->frng * 1103515245u + 12345u;
-		r->turn_fail = (int)((r->frng >> 16) % 100) < r->fail_pct;
-	}
-	if (r->turn_n == r->turn_cap) {
-		r->turn_cap = r->turn_cap ? r->turn_cap * 2 : 16;
-		r->turn_ids = realloc(r->turn_ids, r->turn_cap *
-		    sizeof(*r->turn_ids));
-		if (r->turn_ids == NULL)
-			abort();
-	}
-	if (!r->turn_fail && store_record(arg, rec) == -1)
-		r->turn_fail = 1;
-	r->turn_ids[r->turn_n++] = rec->in->id;
-	return INC_RECORD_QUEUED;
-}
-
 static void
 turn_end(struct replay *r)
 {
-	size_t n = r->turn_n;
+	struct storew_stats a, b;
+	int held = 0;
 
-	if (n == 0)
+	if (r->d.sw == NULL || !storew_busy(r->d.sw))
 		return;
-	r->turn_n = 0;
-	r->turns++;
-	if (r->turn_fail)
-		r->turns_failed++;
-	incident_committed(r->d.inc, !r->turn_fail, r->turn_ids, n);
+	storew_stats(r->d.sw, &a);
+	r->frng = r->frng * 1103515245u + 12345u;
+	if ((int)((r->frng >> 16) % 100) < r->fail_pct &&
+	    store_begin(r->d.st) == 0)
+		held = 1;
+	while (storew_busy(r->d.sw))
+		event_base_loop(r->wbase, EVLOOP_ONCE);
+	if (held)
+		store_rollback(r->d.st);
+	storew_stats(r->d.sw, &b);
+	r->turns += b.commits - a.commits + b.failures - a.failures;
+	r->turns_failed += b.failures - a.failures;
 }
 
 unsigned long long
@@ -487,11 +473,20 @@ engine_start(struct replay *r)
 		fprintf(stderr, "replay: %s\n", err);
 		return -1;
 	}
+	if (r->async) {
+		if (r->wbase == NULL)
+			r->wbase = event_base_new();
+		if ((r->d.sw = storew_new(&r->d, r->wbase, r->d.conf->state_db,
+		    err, sizeof(err))) == NULL) {
+			fprintf(stderr, "replay: %s\n", err);
+			return -1;
+		}
+		/* A lock is a failure at once, not after 12 s. */
+		storew_patience(r->d.sw, 2, 2, 0);
+	}
 	daemon_inc_host(&r->d, &host);
 	host.soon = host_soon;
 	host.changed = NULL;
-	store_record = host.record;
-	host.record = turn_record;
 	if ((r->d.inc = incident_engine_new(r->d.conf, r->d.devs, r->d.ndevs,
 	    &host, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "replay: %s\n", err);
@@ -575,8 +570,10 @@ replay_free(struct replay *r)
 {
 	if (r == NULL)
 		return;
+	storew_free(r->d.sw, 5000);
 	incident_engine_free(r->d.inc);
-	free(r->turn_ids);
+	if (r->wbase != NULL)
+		event_base_free(r->wbase);
 	store_close(r->d.st);
 	daemon_devices_free(r->d.devs, r->d.ndevs);
 	sched_free(r->d.sched);
@@ -1063,7 +1060,11 @@ replay_maintenance(struct replay *r, const char *site, double ms)
 int
 replay_restart(struct replay *r)
 {
+	/* kill -9: what the store's thread has not committed is lost. */
+	storew_free(r->d.sw, 5000);
+	r->d.sw = NULL;
 	incident_engine_free(r->d.inc);
+	r->d.inc = NULL;	/* as a daemon starts */
 	store_close(r->d.st);
 	r->d.st = NULL;
 	daemon_devices_free(r->d.devs, r->d.ndevs);

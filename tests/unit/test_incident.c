@@ -14,11 +14,11 @@
  * lab takes milliseconds here, and every run is the same run; the
  * namespace scenarios stay the end-to-end proof.
  *
- * The engine's changes are committed as the daemon commits them: a turn
- * of its loop at a time, the engine waiting to hear how each went (one
- * turn in ten failing here: memory goes back, the next evaluation makes
- * the change again; REPLAY_ASYNC=0 commits each change at once, as the
- * engine's own contract allows).
+ * The engine's changes are committed by the daemon's store thread, a
+ * turn of its loop at a time, the engine waiting to hear how each went
+ * (one turn in ten finding the store locked and failing here: memory goes
+ * back, the next evaluation makes the change again; REPLAY_ASYNC=0
+ * commits each change at once, as the engine's own contract allows).
  *
  * Not replayed: `no-spike` (RRD files: the replay writes none) and `late`
  * (a simulated check is never late); both are left to the lab.

@@ -43,5 +43,11 @@ void		 storew_aps(struct storew *, const char *controller,
 void		 storew_call(struct storew *, void (*run)(struct store *,
 		    void *), void (*done)(void *, int), void *arg);
 void		 storew_stats(struct storew *, struct storew_stats *);
+/* Something queued, or not yet done (on the loop's next turns). */
+int		 storew_busy(const struct storew *);
+/* How long a transaction waits for another's lock, how many times, and
+ * the pause between (1000 ms, 10, 200 ms; a replay's are shorter). */
+void		 storew_patience(struct storew *, int busy_ms, int tries,
+		    int pause_ms);
 
 #endif
