@@ -4,9 +4,13 @@
  * the SQLite incident store of conf->state_db — for everything the engine
  * keeps: each change of an incident in one transaction with the outbox
  * rows the service desk is sent, the incidents at start, maintenance
- * windows, the problems they suppressed, evidence, the AP inventory.  The
- * replays (tests/unit/replay.c) host the engine with the same functions on
- * their own struct daemon.
+ * windows, the problems they suppressed, evidence, the AP inventory.
+ * Once the loop runs all of it goes to the store's thread (d->sw,
+ * storew.c): a change is queued and committed with the rest of the turn's,
+ * a read answers "later" and brings its rows when done.  Without d->sw (at
+ * start; a replay that commits at once) it is done here, on the caller's
+ * connection.  The replays (tests/unit/replay.c) host the engine with the
+ * same functions on their own struct daemon.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +29,9 @@
 #include "storew.h"
 #include "xmalloc.h"
 
-/* A write from the loop waits this long for another process's lock; the
- * engine makes a change it could not record again at its next
- * evaluation. */
+/* The loop's own connection reads the store at start, before the loop
+ * runs (the daemon's changes are the store thread's, storew.c); a replay
+ * writes with it, waiting this long for another's lock. */
 #define STORE_LOOP_BUSY_MS	100
 
 static void
@@ -309,8 +313,8 @@ daemon_store_open(struct daemon *d, char *err, size_t errlen)
 {
 	if ((d->st = store_open(d->conf->state_db, 0, err, errlen)) == NULL)
 		return -1;
-	/* From here on the loop: a locked store costs 100 ms, not 5 s, and
-	 * the disk's syncs are the syncer thread's. */
+	/* A locked store costs 100 ms, not 5 s, and the disk's syncs (of a
+	 * replay's writes) are the syncer thread's. */
 	store_set_busy_ms(d->st, STORE_LOOP_BUSY_MS);
 	if (store_sync_behind(d->st, err, errlen) == -1) {
 		log_warnx("store: %s; committing with fsync on the loop", err);

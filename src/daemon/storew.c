@@ -314,7 +314,6 @@ sw_done(struct work *w)
 {
 	struct wbatch *b = (struct wbatch *)w;
 	struct storew *sw = b->sw;
-
 	size_t i;
 
 	if (b->ok)
