@@ -131,9 +131,13 @@ $(B)/tests/lab/%: tests/lab/%.c | deps $(PATHS_H)
 	@echo "  CC  $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+# The builds of check and fuzz use every core (JOBS=1: one at a time).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 check: deps
 	@tools/deps.sh lab
-	$(MAKE) --no-print-directory $(B)/nocwatch $(B)/nocwatchd $(UNIT_BINS) $(LAB_TOOLS)
+	$(MAKE) --no-print-directory -j$(JOBS) $(B)/nocwatch $(B)/nocwatchd \
+	    $(UNIT_BINS) $(LAB_TOOLS)
 	@B=$(B) tests/run.sh
 
 asan:
@@ -255,7 +259,7 @@ build-fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_ALL) $(wildcard include/*.h 
 # adds what this run found that covers something new to the kept corpus.
 fuzz: deps
 	@tools/deps.sh fuzz
-	$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		n=$$(basename $$t | sed 's/^fuzz_//'); \
 		mkdir -p build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; \
