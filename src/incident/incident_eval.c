@@ -2160,8 +2160,9 @@ incident_open_count(struct incident_engine *e)
 	struct incident *in;
 	size_t n = 0;
 
+	/* An opening not yet committed (no id yet) is not shown. */
 	for (in = e ? e->incs : NULL; in != NULL; in = in->next)
-		if (in->state != INC_RESOLVED)
+		if (in->state != INC_RESOLVED && in->id != 0)
 			n++;
 	return n;
 }

@@ -58,7 +58,7 @@ incident_sites_json(struct incident_engine *e)
 				down++;
 		}
 		for (in = e->incs; in != NULL; in = in->next)
-			if (in->state != INC_RESOLVED &&
+			if (in->state != INC_RESOLVED && in->id != 0 &&
 			    strset_has(&in->sites, sc->name))
 				inc = 1;
 		if (ie_site_in_maint(e, (int)i))
