@@ -51,7 +51,7 @@ struct daemon {
 	struct trap_listener	*traps;
 	struct incident_engine	*inc;
 	struct store		*st;		/* the incident store */
-	struct storew		*sw;		/* its writer thread, or NULL:
+	struct storew		*sw;		/* its thread, or NULL:
 						 * writes on the caller's */
 	struct notifier		*nt;		/* the outbox's deliverer */
 	struct event		*eval_timer, *eval_soon;	/* the engine's */

@@ -417,7 +417,7 @@ engine_start(struct daemon *d, char *err, size_t errlen)
 
 	if (daemon_store_open(d, err, errlen) == -1)
 		return -1;
-	/* The engine's changes are committed by the writer thread. */
+	/* The engine's changes are committed by the store's thread. */
 	if ((d->sw = storew_new(d, d->base, d->conf->state_db, err,
 	    errlen)) == NULL)
 		return -1;

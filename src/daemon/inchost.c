@@ -48,7 +48,7 @@ host_run_now(void *arg, struct check_rt *c)
 }
 
 /* The JSON a channel is sent for one change (the outbox row's body); in
- * the store's writer thread too: it reads only r. */
+ * the store's thread too: it reads only r. */
 json_t *
 daemon_notify_body(const struct inc_record *r, const char *key)
 {

@@ -78,9 +78,9 @@ int		 replay_restart(struct replay *);
 json_t		*replay_snapshot(struct replay *);
 json_t		*replay_log(struct replay *);
 const char	*replay_db(const struct replay *);
-/* REPLAY_ASYNC=1: the turns whose changes were committed as the daemon's
- * writer thread commits them, and how many of them failed
- * (REPLAY_COMMIT_FAIL=PCT of them). */
+/* REPLAY_ASYNC=1: the turns whose changes the daemon's store thread
+ * committed, and how many of them failed (REPLAY_COMMIT_FAIL=PCT of them
+ * find the store locked). */
 unsigned long long replay_turns(const struct replay *,
 		    unsigned long long *failed);
 json_t		*replay_devices(struct replay *);

@@ -459,10 +459,10 @@ fault_set(struct replay *r, const char *site, int kind, int on)
 
 static unsigned seed;
 static double virtual_s;	/* the random sequences' virtual time */
-/* Every other sequence is committed as the daemon commits, one turn of
- * its loop at a time on the store's writer thread, one turn in ten of
- * them failing (memory goes back; the next evaluation makes the change
- * again): the incidents must come out the same. */
+/* Every other sequence is committed by the daemon's store thread, one
+ * turn of its loop at a time, one turn in ten of them finding the store
+ * locked and failing (memory goes back; the next evaluation makes the
+ * change again): the incidents must come out the same. */
 static unsigned long long turns, turns_failed;
 
 static double
@@ -878,9 +878,9 @@ main(void)
 	printf("# %d random sequences (%.0f hours of virtual time) in %.2f s "
 	    "on %d processes: %.0f sequences a second\n", t.ran,
 	    t.virtual_s / 3600, secs, nproc, secs > 0 ? t.ran / secs : 0);
-	printf("# half of them committed a turn at a time, as the daemon's "
-	    "writer thread does: %llu turns, %llu of them failed and made "
-	    "again\n", t.turns, t.turns_failed);
+	printf("# half of them committed a turn at a time by the daemon's "
+	    "store thread: %llu turns, %llu of them failed and made again\n",
+	    t.turns, t.turns_failed);
 	CHECK(t.turns > 0 && t.turns_failed > 0, "the sequences committed "
 	    "as the daemon does ran, with failed commits among them");
 	/* Seeds that found faults, kept whatever n is: 51, four cuts of the
