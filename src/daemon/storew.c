@@ -86,7 +86,8 @@ struct storew {
 	int		 busy_ms, tries, pause_ms;	/* patience */
 	size_t		 submitted;	/* batches not yet released */
 	/* the loop's counts */
-	unsigned long long	 commits, failures, records;
+	unsigned long long	 commits, failures, records, refused;
+	double			 refused_logged;	/* mono ms */
 };
 
 static char *
@@ -330,20 +331,26 @@ sw_done(struct work *w)
 			b->v[i].done(b->v[i].arg, b->ok);
 }
 
+/* Those waiting for a call hear that it did not run. */
+static void
+calls_not_run(struct wbatch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].kind == WOP_CALL && b->v[i].done != NULL)
+			b->v[i].done(b->v[i].arg, 0);
+}
+
 static void
 sw_late(struct work *w)
 {
 	struct wbatch *b = (struct wbatch *)w;
-	size_t i;
 
 	if (!b->sw->stopping)
 		log_warnx("store: a transaction has not ended in a day; the "
 		    "incident engine waits for it");
-	/* Those waiting for a call hear that it did not run (at a stop:
-	 * the queued ones). */
-	for (i = 0; i < b->n; i++)
-		if (b->v[i].kind == WOP_CALL && b->v[i].done != NULL)
-			b->v[i].done(b->v[i].arg, 0);
+	calls_not_run(b);	/* at a stop: the queued ones */
 }
 
 static void
@@ -359,6 +366,15 @@ sw_release(struct work *w)
 	free(b->v);
 	free(b->ids);
 	free(b);
+}
+
+static double
+storew_age_s(struct storew *sw)
+{
+	struct workq_stats ws;
+
+	workq_stats(sw->q, &ws);
+	return ws.busy_s;
 }
 
 static void
@@ -387,11 +403,17 @@ sw_flush(evutil_socket_t fd, short what, void *arg)
 	/* The queue is full (the thread stuck on a write): this turn's
 	 * changes are not made. */
 	sw->failures++;
-	log_warnx("store: %zu writes waiting; %zu changes dropped",
-	    (size_t)STOREW_QUEUE, b->n);
+	sw->refused++;
+	if (mono_ms() - sw->refused_logged >= 60000) {	/* not a flood */
+		log_warnx("store: %zu transactions wait behind one that has "
+		    "run %.0f s; %llu refused since the last such line",
+		    (size_t)STOREW_QUEUE, storew_age_s(sw), sw->refused);
+		sw->refused_logged = mono_ms();
+		sw->refused = 0;
+	}
 	if (b->nrec > 0 && sw->d->inc != NULL)
 		incident_committed(sw->d->inc, 0, NULL, 0);
-	sw_late(&b->w);
+	calls_not_run(b);
 	sw_release(&b->w);
 }
 
