@@ -63,7 +63,7 @@ struct daemon {
 	int			 control_fd;
 	char			 control_path[4096];
 	struct event		*control_ev;
-	struct workq		*control_q;	/* rrd-flush off the loop */
+	struct workq		*control_q;	/* rrd-flush, status: off the loop */
 	unsigned long long	 traps_rechecks;	/* traps that asked */
 	unsigned long long	 traps_recheck_walks;	/* re-checks done */
 	time_t			 started;
@@ -116,8 +116,17 @@ typedef void (*daemon_answer)(void *arg, json_t *rep, int status,
 		    const char *err);
 void	daemon_command(struct daemon *, const char *name, json_t *args,
 	    daemon_answer, void *arg);
-/* Status as JSON (caller frees the string). */
+/* Status as JSON (caller frees the string); the daemon's own part of it
+ * (a new object: health, counters; no devices). */
 char	*daemon_status_json(struct daemon *);
+json_t	*daemon_status_self(struct daemon *);
+/* The same in two halves: what it shows copied on the loop, the JSON
+ * made from the copy in any thread (a worker: half a second at 10,000
+ * devices). */
+struct status_snap;
+struct status_snap *daemon_status_snapshot(struct daemon *);
+char	*daemon_status_render(const struct status_snap *);
+void	 daemon_status_snap_free(struct status_snap *);
 
 /* checks.c: start one run of a check (called by the scheduler); its end,
  * as its probe reports it (a simulation's probes report the same way). */

@@ -404,7 +404,11 @@ object_rule(struct parser *p, const char *kw)
 		size_t *n = arr == &c->devices ? &c->ndevices : &c->ntemplates;
 		struct device_conf *d;
 
-		*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
+		/* Grown by doubling (a size that is a power of two is full):
+		 * one more at a time copied 20,000 devices 20,000 times. */
+		if ((*n & (*n - 1)) == 0)
+			*arr = xreallocarray(*arr, *n ? *n * 2 : 1,
+			    sizeof(**arr));
 		d = memset(&(*arr)[(*n)++], 0, sizeof(*d));
 		d->name = name;
 		d->file = file;

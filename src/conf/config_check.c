@@ -173,17 +173,80 @@ link_check(struct parser *p, const struct link_conf *l)
 	}
 }
 
-#define DUPES(arr, n, what) do {					\
-	size_t i_, j_;							\
-	for (i_ = 0; i_ < (n); i_++)					\
-		for (j_ = 0; j_ < i_; j_++)				\
-			if (strcmp((arr)[i_].name, (arr)[j_].name) == 0) { \
-				cf_error(p, AT(&(arr)[i_]), "%s '%s' is " \
-				    "already defined at %s:%d", what,	\
-				    (arr)[i_].name, (arr)[j_].file,	\
-				    (arr)[j_].line);			\
-				break;					\
-			}						\
+/*
+ * Names defined twice: each later definition named with the first, in
+ * the order of the file.  By sorting (name, then position): an estate of
+ * 20,000 devices took seconds compared pair by pair (minutes under the
+ * sanitizers).
+ */
+struct dupe_key {
+	const char	*name;
+	size_t		 i;
+};
+
+static int
+dupe_cmp(const void *a, const void *b)
+{
+	const struct dupe_key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+dupe_pair_cmp(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* pairs: [later, first] for each later definition; their number. */
+static size_t
+dupes(const char *(*name_of)(const void *, size_t), const void *arr,
+    size_t n, size_t (**pairs)[2])
+{
+	struct dupe_key *k = xcalloc(n + 1, sizeof(*k));
+	size_t i, first = 0, np = 0;
+
+	*pairs = xcalloc(n + 1, sizeof(**pairs));
+	for (i = 0; i < n; i++) {
+		k[i].name = name_of(arr, i);
+		k[i].i = i;
+	}
+	qsort(k, n, sizeof(*k), dupe_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(k[i].name, k[first].name) != 0) {
+			first = i;
+			continue;
+		}
+		(*pairs)[np][0] = k[i].i;
+		(*pairs)[np][1] = k[first].i;
+		np++;
+	}
+	qsort(*pairs, np, sizeof(**pairs), dupe_pair_cmp);
+	free(k);
+	return np;
+}
+
+#define DUPE_NAME_FN(fn, type)						\
+static const char *							\
+fn(const void *arr, size_t i)						\
+{									\
+	return ((const type *)arr)[i].name;				\
+}
+DUPE_NAME_FN(site_name_of, struct site_conf)
+DUPE_NAME_FN(device_name_of, struct device_conf)
+DUPE_NAME_FN(link_name_of, struct link_conf)
+
+#define DUPES(arr, n, what, fn) do {					\
+	size_t (*pr_)[2], np_, k_;					\
+	np_ = dupes(fn, (arr), (n), &pr_);				\
+	for (k_ = 0; k_ < np_; k_++)					\
+		cf_error(p, AT(&(arr)[pr_[k_][0]]), "%s '%s' is already " \
+		    "defined at %s:%d", what, (arr)[pr_[k_][0]].name,	\
+		    (arr)[pr_[k_][1]].file, (arr)[pr_[k_][1]].line);	\
+	free(pr_);							\
 } while (0)
 
 void
@@ -192,10 +255,10 @@ cf_config_validate(struct parser *p)
 	struct config *c = p->conf;
 	size_t i;
 
-	DUPES(c->sites, c->nsites, "site");
-	DUPES(c->devices, c->ndevices, "device");
-	DUPES(c->templates, c->ntemplates, "template");
-	DUPES(c->links, c->nlinks, "link");
+	DUPES(c->sites, c->nsites, "site", site_name_of);
+	DUPES(c->devices, c->ndevices, "device", device_name_of);
+	DUPES(c->templates, c->ntemplates, "template", device_name_of);
+	DUPES(c->links, c->nlinks, "link", link_name_of);
 	for (i = 0; i < c->nsites; i++)
 		site_check(p, &c->sites[i]);
 	for (i = 0; i < c->ndevices; i++)

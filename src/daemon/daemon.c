@@ -455,7 +455,7 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	d->sched = sched_new(d->base, 1000);
 	if (privileged_open(d, err, errlen) == -1)
 		return -1;
-	if ((d->control_q = workq_new(d->base, "rrd-flush", 16, err,
+	if ((d->control_q = workq_new(d->base, "control", 16, err,
 	    errlen)) == NULL || httpd_workers(d->httpd, err, errlen) == -1)
 		return -1;
 	if ((d->rrd = rrdstore_new(conf->rrd_dir, conf->rrdcached, err,

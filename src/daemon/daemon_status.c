@@ -48,8 +48,9 @@ iso_time(time_t t)
 	return json_string(buf);
 }
 
-static json_t *
-status_daemon(struct daemon *d)
+/* The daemon's own part (health, counters), without its devices. */
+json_t *
+daemon_status_self(struct daemon *d)
 {
 	json_t *o = json_object(), *x;
 	struct sched_stats ss;
@@ -156,37 +157,50 @@ status_daemon(struct daemon *d)
 	return o;
 }
 
-static json_t *
-status_check(const struct check_rt *c)
-{
-	json_t *o = json_object();
+/*
+ * The whole document lists every check: at 10,000 devices making it is
+ * half a second of work.  What it shows is copied on the loop (a few
+ * milliseconds), and the JSON made from the copy, which a worker can do.
+ */
+struct snap_check {
+	const char	*type, *outcome;	/* static names */
+	char		*target;
+	double		 interval_ms, next_in, value;
+	int		 nruns, by_trap;
+	char		 detail[256];
+	time_t		 last_run;
+	unsigned long	 trap_runs;
+	long long	 trap_at;
+};
 
-	json_object_set_new(o, "type", json_string(check_type_name(c->conf->type)));
-	json_object_set_new(o, "target", c->conf->target ?
-	    json_string(c->conf->target) : json_null());
-	json_object_set_new(o, "interval_ms", json_real(c->conf->interval_ms));
-	json_object_set_new(o, "runs", json_integer(c->nruns));
-	json_object_set_new(o, "outcome", c->nruns ?
-	    json_string(probe_outcome_name(c->outcome)) : json_null());
-	json_object_set_new(o, "detail", json_string(c->detail));
-	json_object_set_new(o, "last_run", iso_time(c->last_run));
-	json_object_set_new(o, "last_run_by_trap", json_boolean(c->last_by_trap));
-	json_object_set_new(o, "trap_runs", json_integer((json_int_t)c->trap_runs));
-	json_object_set_new(o, "trap_run_at_ms", json_integer(c->trap_run_at));
-	json_object_set_new(o, "next_in_ms", json_real(sched_next_in(c->item)));
-	json_object_set_new(o, "value", isnan(c->value) ? json_null() :
-	    json_real(c->value));
-	return o;
+struct snap_dev {
+	char			*name, *site, *address, *parent;
+	struct snap_check	*checks;
+	size_t			 nchecks;
+};
+
+struct status_snap {
+	json_t		*daemon, *sites;
+	struct snap_dev	*devs;
+	size_t		 ndevs;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
-char *
-daemon_status_json(struct daemon *d)
+struct status_snap *
+daemon_status_snapshot(struct daemon *d)
 {
-	json_t *o = json_object(), *sites = json_array(), *devs = json_array();
+	struct status_snap *sn = xcalloc(1, sizeof(*sn));
 	const struct config *c = d->conf;
+	struct snap_check *k;
 	size_t i, j;
-	char *s;
 
+	sn->daemon = daemon_status_self(d);
+	sn->sites = json_array();
 	for (i = 0; i < c->nsites; i++) {
 		json_t *x = json_object(), *tags = json_array();
 
@@ -199,27 +213,126 @@ daemon_status_json(struct daemon *d)
 			json_array_append_new(tags,
 			    json_string(c->sites[i].tags[j]));
 		json_object_set_new(x, "tags", tags);
-		json_array_append_new(sites, x);
+		json_array_append_new(sn->sites, x);
 	}
+	sn->devs = xcalloc(d->ndevs + 1, sizeof(*sn->devs));
+	sn->ndevs = d->ndevs;
 	for (i = 0; i < d->ndevs; i++) {
 		const struct device_rt *dv = &d->devs[i];
+		struct snap_dev *sd = &sn->devs[i];
+
+		sd->name = dup_or_null(dv->conf->name);
+		sd->site = dup_or_null(dv->conf->site);
+		sd->address = dup_or_null(dv->conf->address);
+		sd->parent = dup_or_null(dv->conf->parent);
+		sd->checks = xcalloc(dv->nchecks + 1, sizeof(*sd->checks));
+		sd->nchecks = dv->nchecks;
+		for (j = 0; j < dv->nchecks; j++) {
+			const struct check_rt *ck = &dv->checks[j];
+
+			k = &sd->checks[j];
+			k->type = check_type_name(ck->conf->type);
+			k->outcome = ck->nruns ? probe_outcome_name(ck->outcome) :
+			    NULL;
+			k->target = dup_or_null(ck->conf->target);
+			k->interval_ms = ck->conf->interval_ms;
+			k->next_in = sched_next_in(ck->item);
+			k->value = ck->value;
+			k->nruns = ck->nruns;
+			k->by_trap = ck->last_by_trap;
+			memcpy(k->detail, ck->detail, sizeof(k->detail));
+			k->detail[sizeof(k->detail) - 1] = '\0';
+			k->last_run = ck->last_run;
+			k->trap_runs = ck->trap_runs;
+			k->trap_at = ck->trap_run_at;
+		}
+	}
+	return sn;
+}
+
+static json_t *
+snap_check_json(const struct snap_check *k)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_string(k->type));
+	json_object_set_new(o, "target", k->target ? json_string(k->target) :
+	    json_null());
+	json_object_set_new(o, "interval_ms", json_real(k->interval_ms));
+	json_object_set_new(o, "runs", json_integer(k->nruns));
+	json_object_set_new(o, "outcome", k->outcome ? json_string(k->outcome) :
+	    json_null());
+	json_object_set_new(o, "detail", json_string(k->detail));
+	json_object_set_new(o, "last_run", iso_time(k->last_run));
+	json_object_set_new(o, "last_run_by_trap", json_boolean(k->by_trap));
+	json_object_set_new(o, "trap_runs", json_integer((json_int_t)
+	    k->trap_runs));
+	json_object_set_new(o, "trap_run_at_ms", json_integer(k->trap_at));
+	json_object_set_new(o, "next_in_ms", json_real(k->next_in));
+	json_object_set_new(o, "value", isnan(k->value) ? json_null() :
+	    json_real(k->value));
+	return o;
+}
+
+/* The document from a copy: in any thread. */
+char *
+daemon_status_render(const struct status_snap *sn)
+{
+	json_t *o = json_object(), *devs = json_array();
+	size_t i, j;
+	char *s;
+
+	for (i = 0; i < sn->ndevs; i++) {
+		const struct snap_dev *sd = &sn->devs[i];
 		json_t *x = json_object(), *checks = json_array();
 
-		json_object_set_new(x, "name", json_string(dv->conf->name));
-		json_object_set_new(x, "site", json_string(dv->conf->site));
-		json_object_set_new(x, "address", json_string(dv->conf->address));
-		json_object_set_new(x, "parent", dv->conf->parent ?
-		    json_string(dv->conf->parent) : json_null());
-		for (j = 0; j < dv->nchecks; j++)
+		json_object_set_new(x, "name", json_string(sd->name));
+		json_object_set_new(x, "site", json_string(sd->site));
+		json_object_set_new(x, "address", json_string(sd->address));
+		json_object_set_new(x, "parent", sd->parent ?
+		    json_string(sd->parent) : json_null());
+		for (j = 0; j < sd->nchecks; j++)
 			json_array_append_new(checks,
-			    status_check(&dv->checks[j]));
+			    snap_check_json(&sd->checks[j]));
 		json_object_set_new(x, "checks", checks);
 		json_array_append_new(devs, x);
 	}
-	json_object_set_new(o, "daemon", status_daemon(d));
-	json_object_set_new(o, "sites", sites);
+	json_object_set(o, "daemon", sn->daemon);
+	json_object_set(o, "sites", sn->sites);
 	json_object_set_new(o, "devices", devs);
 	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	json_decref(o);
+	return s;
+}
+
+void
+daemon_status_snap_free(struct status_snap *sn)
+{
+	size_t i, j;
+
+	if (sn == NULL)
+		return;
+	for (i = 0; i < sn->ndevs; i++) {
+		free(sn->devs[i].name);
+		free(sn->devs[i].site);
+		free(sn->devs[i].address);
+		free(sn->devs[i].parent);
+		for (j = 0; j < sn->devs[i].nchecks; j++)
+			free(sn->devs[i].checks[j].target);
+		free(sn->devs[i].checks);
+	}
+	free(sn->devs);
+	json_decref(sn->daemon);
+	json_decref(sn->sites);
+	free(sn);
+}
+
+char *
+daemon_status_json(struct daemon *d)
+{
+	struct status_snap *sn = daemon_status_snapshot(d);
+	char *s = daemon_status_render(sn);
+
+	daemon_status_snap_free(sn);
 	return s;
 }
