@@ -51,6 +51,58 @@ control_written(struct bufferevent *bev, void *arg)
 }
 
 /*
+ * A client whose line comes later (rrd-flush, status, a command the
+ * store's thread answers): a reference of ours on its connection, kept
+ * until the answer, and whether it hung up meanwhile.
+ */
+struct held {
+	struct daemon		*d;
+	struct bufferevent	*bev;
+	int			 gone;
+};
+
+static void
+held_conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct held *h = arg;
+
+	(void)what;
+	h->gone = 1;
+	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
+	bufferevent_free(bev);		/* ours is still held */
+}
+
+static void
+held_take(struct held *h, struct daemon *d, struct bufferevent *bev)
+{
+	h->d = d;
+	h->bev = bev;
+	bufferevent_incref(bev);
+	bufferevent_setcb(bev, NULL, NULL, held_conn_event, h);
+}
+
+/* The answer, one line (unless the client has gone). */
+static void
+held_answer(struct held *h, const char *line)
+{
+	if (h->gone)
+		return;
+	bufferevent_write(h->bev, line, strlen(line));
+	bufferevent_write(h->bev, "\n", 1);
+	bufferevent_setcb(h->bev, NULL, control_written, control_conn_event,
+	    h->d);
+	bufferevent_enable(h->bev, EV_WRITE);
+}
+
+/* Not answered after all: the connection is the loop's again. */
+static void
+held_return(struct held *h)
+{
+	bufferevent_setcb(h->bev, NULL, NULL, control_conn_event, h->d);
+	bufferevent_decref(h->bev);
+}
+
+/*
  * rrd-flush ({"cmd":"rrd-flush","device":..,"metric":..}, before a graph
  * is drawn) waits for the RRD writer — up to 2 s, longer behind an
  * rrdcached that does not answer — so it waits in a worker, not on the
@@ -58,9 +110,7 @@ control_written(struct bufferevent *bev, void *arg)
  */
 struct flush_job {
 	struct work		 w;
-	struct daemon		*d;
-	struct bufferevent	*bev;		/* a reference of ours */
-	int			 gone;		/* the client hung up */
+	struct held		 h;
 	int			 ok;
 	char			 dev[256], metric[200];
 };
@@ -70,19 +120,8 @@ flush_run(struct work *w)
 {
 	struct flush_job *j = (struct flush_job *)w;
 
-	j->ok = rrdstore_flush_file(j->d->rrd, j->dev, j->metric,
+	j->ok = rrdstore_flush_file(j->h.d->rrd, j->dev, j->metric,
 	    FLUSH_WAIT_MS) == 0;
-}
-
-static void
-flush_answer(struct flush_job *j, const char *line)
-{
-	if (j->gone)
-		return;
-	bufferevent_write(j->bev, line, strlen(line));
-	bufferevent_setcb(j->bev, NULL, control_written, control_conn_event,
-	    j->d);
-	bufferevent_enable(j->bev, EV_WRITE);
 }
 
 static void
@@ -90,15 +129,15 @@ flush_done(struct work *w)
 {
 	struct flush_job *j = (struct flush_job *)w;
 
-	flush_answer(j, j->ok ? "{\"flushed\":true}\n" :
-	    "{\"error\":\"the RRD writer is busy\"}\n");
+	held_answer(&j->h, j->ok ? "{\"flushed\":true}" :
+	    "{\"error\":\"the RRD writer is busy\"}");
 }
 
 static void
 flush_late(struct work *w)
 {
-	flush_answer((struct flush_job *)w,
-	    "{\"error\":\"the RRD writer is busy\"}\n");
+	held_answer(&((struct flush_job *)w)->h,
+	    "{\"error\":\"the RRD writer is busy\"}");
 }
 
 static void
@@ -106,19 +145,8 @@ flush_release(struct work *w)
 {
 	struct flush_job *j = (struct flush_job *)w;
 
-	bufferevent_decref(j->bev);
+	bufferevent_decref(j->h.bev);
 	free(j);
-}
-
-static void
-flush_conn_event(struct bufferevent *bev, short what, void *arg)
-{
-	struct flush_job *j = arg;
-
-	(void)what;
-	j->gone = 1;
-	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
-	bufferevent_free(bev);		/* ours is still held */
 }
 
 /*
@@ -128,9 +156,7 @@ flush_conn_event(struct bufferevent *bev, short what, void *arg)
  */
 struct status_job {
 	struct work		 w;
-	struct daemon		*d;
-	struct bufferevent	*bev;		/* a reference of ours */
-	int			 gone;		/* the client hung up */
+	struct held		 h;
 	struct status_snap	*sn;
 	char			*text;
 };
@@ -144,29 +170,17 @@ status_run(struct work *w)
 }
 
 static void
-status_answer(struct status_job *j, const char *text)
-{
-	if (j->gone)
-		return;
-	bufferevent_write(j->bev, text, strlen(text));
-	bufferevent_write(j->bev, "\n", 1);
-	bufferevent_setcb(j->bev, NULL, control_written, control_conn_event,
-	    j->d);
-	bufferevent_enable(j->bev, EV_WRITE);
-}
-
-static void
 status_done(struct work *w)
 {
 	struct status_job *j = (struct status_job *)w;
 
-	status_answer(j, j->text ? j->text : "{\"error\":\"no memory\"}");
+	held_answer(&j->h, j->text ? j->text : "{\"error\":\"no memory\"}");
 }
 
 static void
 status_late(struct work *w)
 {
-	status_answer((struct status_job *)w,
+	held_answer(&((struct status_job *)w)->h,
 	    "{\"error\":\"the status took too long\"}");
 }
 
@@ -177,19 +191,8 @@ status_release(struct work *w)
 
 	daemon_status_snap_free(j->sn);
 	free(j->text);
-	bufferevent_decref(j->bev);
+	bufferevent_decref(j->h.bev);
 	free(j);
-}
-
-static void
-status_conn_event(struct bufferevent *bev, short what, void *arg)
-{
-	struct status_job *j = arg;
-
-	(void)what;
-	j->gone = 1;
-	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
-	bufferevent_free(bev);		/* ours is still held */
 }
 
 /* 0: under way (answered later); -1: not, answer it here. */
@@ -206,15 +209,11 @@ control_status(struct daemon *d, struct bufferevent *bev)
 	j->w.late = status_late;
 	j->w.release = status_release;
 	j->w.name = "status";
-	j->d = d;
-	j->bev = bev;
 	j->sn = daemon_status_snapshot(d);
-	bufferevent_incref(bev);
-	bufferevent_setcb(bev, NULL, NULL, status_conn_event, j);
+	held_take(&j->h, d, bev);
 	if (workq_submit(d->control_q, &j->w, STATUS_WAIT_MS) == -1) {
-		bufferevent_setcb(bev, NULL, NULL, control_conn_event, d);
+		held_return(&j->h);
 		daemon_status_snap_free(j->sn);
-		bufferevent_decref(bev);
 		free(j);
 		return -1;
 	}
@@ -242,15 +241,12 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
 	j->w.late = flush_late;
 	j->w.release = flush_release;
 	j->w.name = "rrd-flush";
-	j->d = d;
-	j->bev = bev;
 	snprintf(j->dev, sizeof(j->dev), "%s", dev);
 	snprintf(j->metric, sizeof(j->metric), "%s", metric);
 	json_decref(req);
-	bufferevent_incref(bev);
-	bufferevent_setcb(bev, NULL, NULL, flush_conn_event, j);
+	held_take(&j->h, d, bev);
 	if (workq_submit(d->control_q, &j->w, FLUSH_WAIT_MS + 1000) == -1) {
-		flush_answer(j, "{\"error\":\"the RRD writer is busy\"}\n");
+		held_answer(&j->h, "{\"error\":\"the RRD writer is busy\"}");
 		bufferevent_decref(bev);
 		free(j);
 	}
@@ -265,27 +261,10 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
  * the loop does not).  rrd-flush, which answers later too, is handled
  * before this.
  */
-struct cmd_job {
-	struct daemon		*d;
-	struct bufferevent	*bev;		/* a reference of ours */
-	int			 gone;		/* the client hung up */
-};
-
-static void
-cmd_conn_event(struct bufferevent *bev, short what, void *arg)
-{
-	struct cmd_job *j = arg;
-
-	(void)what;
-	j->gone = 1;
-	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
-	bufferevent_free(bev);		/* ours is still held */
-}
-
 static void
 cmd_answer(void *arg, json_t *rep, int status, const char *err)
 {
-	struct cmd_job *j = arg;
+	struct held *h = arg;
 	char text[256];
 	json_t *o;
 	char *out;
@@ -295,21 +274,11 @@ cmd_answer(void *arg, json_t *rep, int status, const char *err)
 	    str_utf8_copy(text, sizeof(text), err && err[0] ? err :
 	    "refused"));
 	out = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
-	if (!j->gone) {
-		if (out != NULL) {
-			bufferevent_write(j->bev, out, strlen(out));
-			bufferevent_write(j->bev, "\n", 1);
-		} else
-			bufferevent_write(j->bev, "{\"error\":\"no memory\"}\n",
-			    22);
-		bufferevent_setcb(j->bev, NULL, control_written,
-		    control_conn_event, j->d);
-		bufferevent_enable(j->bev, EV_WRITE);
-	}
+	held_answer(h, out != NULL ? out : "{\"error\":\"no memory\"}");
 	free(out);
 	json_decref(o);
-	bufferevent_decref(j->bev);
-	free(j);
+	bufferevent_decref(h->bev);
+	free(h);
 }
 
 static void
@@ -317,19 +286,16 @@ control_command(struct daemon *d, struct bufferevent *bev, const char *line)
 {
 	json_t *req = json_loads(line, 0, NULL);
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	struct cmd_job *j = xcalloc(1, sizeof(*j));
+	struct held *h = xcalloc(1, sizeof(*h));
 
-	j->d = d;
-	j->bev = bev;
-	bufferevent_incref(bev);
-	bufferevent_setcb(bev, NULL, NULL, cmd_conn_event, j);
+	held_take(h, d, bev);
 	if (req == NULL || cmd == NULL)
-		cmd_answer(j, NULL, 400, "a JSON command with \"cmd\" "
+		cmd_answer(h, NULL, 400, "a JSON command with \"cmd\" "
 		    "expected");
 	else if (strcmp(cmd, "rrd-flush") == 0)
-		cmd_answer(j, NULL, 400, "device and metric expected");
+		cmd_answer(h, NULL, 400, "device and metric expected");
 	else
-		daemon_command(d, cmd, req, cmd_answer, j);
+		daemon_command(d, cmd, req, cmd_answer, h);
 	json_decref(req);
 }
 
