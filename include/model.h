@@ -77,6 +77,10 @@ long long	 incident_episode_ms(const struct incident *, long long now);
 
 /* Free an incident and what it holds (as loaded from the store). */
 void		 incident_free(struct incident *);
+/* A copy of src that holds its own sets (next NULL); the sets of a copy
+ * (or of an incident not malloc'd) freed. */
+void		 incident_copy(struct incident *dst, const struct incident *src);
+void		 incident_clear(struct incident *);
 
 int		 strset_add(struct strset *, const char *);	/* 1 if new */
 int		 strset_has(const struct strset *, const char *);

@@ -8,5 +8,7 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+/* xstrdup of a string that may be absent: NULL stays NULL. */
+char	*xstrdup_null(const char *);
 
 #endif

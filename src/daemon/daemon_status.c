@@ -185,12 +185,6 @@ struct status_snap {
 	size_t		 ndevs;
 };
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 struct status_snap *
 daemon_status_snapshot(struct daemon *d)
 {
@@ -221,10 +215,10 @@ daemon_status_snapshot(struct daemon *d)
 		const struct device_rt *dv = &d->devs[i];
 		struct snap_dev *sd = &sn->devs[i];
 
-		sd->name = dup_or_null(dv->conf->name);
-		sd->site = dup_or_null(dv->conf->site);
-		sd->address = dup_or_null(dv->conf->address);
-		sd->parent = dup_or_null(dv->conf->parent);
+		sd->name = xstrdup_null(dv->conf->name);
+		sd->site = xstrdup_null(dv->conf->site);
+		sd->address = xstrdup_null(dv->conf->address);
+		sd->parent = xstrdup_null(dv->conf->parent);
 		sd->checks = xcalloc(dv->nchecks + 1, sizeof(*sd->checks));
 		sd->nchecks = dv->nchecks;
 		for (j = 0; j < dv->nchecks; j++) {
@@ -234,7 +228,7 @@ daemon_status_snapshot(struct daemon *d)
 			k->type = check_type_name(ck->conf->type);
 			k->outcome = ck->nruns ? probe_outcome_name(ck->outcome) :
 			    NULL;
-			k->target = dup_or_null(ck->conf->target);
+			k->target = xstrdup_null(ck->conf->target);
 			k->interval_ms = ck->conf->interval_ms;
 			k->next_in = sched_next_in(ck->item);
 			k->value = ck->value;

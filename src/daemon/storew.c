@@ -90,12 +90,6 @@ struct storew {
 	double			 refused_logged;	/* mono ms */
 };
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 /* A copy the operation owns (freed with it). */
 static const char *
 own(struct wop *o, const char *s)
@@ -107,31 +101,11 @@ own(struct wop *o, const char *s)
 }
 
 static void
-inc_copy(struct incident *dst, const struct incident *src)
-{
-	size_t i;
-
-	*dst = *src;
-	memset(&dst->sites, 0, sizeof(dst->sites));
-	memset(&dst->devices, 0, sizeof(dst->devices));
-	memset(&dst->evidence, 0, sizeof(dst->evidence));
-	dst->next = NULL;
-	for (i = 0; i < src->sites.n; i++)
-		strset_add(&dst->sites, src->sites.v[i]);
-	for (i = 0; i < src->devices.n; i++)
-		strset_add(&dst->devices, src->devices.v[i]);
-	for (i = 0; i < src->evidence.n; i++)
-		strset_add(&dst->evidence, src->evidence.v[i]);
-}
-
-static void
 wop_free(struct wop *o)
 {
 	size_t i;
 
-	strset_free(&o->in.sites);
-	strset_free(&o->in.devices);
-	strset_free(&o->in.evidence);
+	incident_clear(&o->in);
 	free(o->tl_event);
 	free(o->detail);
 	free(o->event);
@@ -461,10 +435,10 @@ storew_record(struct storew *sw, const struct inc_record *r)
 	size_t i;
 
 	o->token = r->in;
-	inc_copy(&o->in, r->in);
-	o->tl_event = dup_or_null(r->tl_event);
-	o->detail = dup_or_null(r->detail ? r->detail : "");
-	o->event = dup_or_null(r->event);
+	incident_copy(&o->in, r->in);
+	o->tl_event = xstrdup_null(r->tl_event);
+	o->detail = xstrdup(r->detail ? r->detail : "");
+	o->event = xstrdup_null(r->event);
 	o->ev = xreallocarray(NULL, r->nev + 1, sizeof(*o->ev));
 	for (i = 0; i < r->nev; i++) {
 		o->ev[i].at = r->ev[i].at;

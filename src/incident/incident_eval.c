@@ -1309,37 +1309,12 @@ incident_by_key(struct incident_engine *e, const char *key, int resolved)
  * evaluation makes the same change again.
  */
 static void
-inc_save(const struct incident *in, struct incident *saved)
-{
-	size_t i;
-
-	*saved = *in;
-	memset(&saved->sites, 0, sizeof(saved->sites));
-	memset(&saved->devices, 0, sizeof(saved->devices));
-	memset(&saved->evidence, 0, sizeof(saved->evidence));
-	for (i = 0; i < in->sites.n; i++)
-		strset_add(&saved->sites, in->sites.v[i]);
-	for (i = 0; i < in->devices.n; i++)
-		strset_add(&saved->devices, in->devices.v[i]);
-	for (i = 0; i < in->evidence.n; i++)
-		strset_add(&saved->evidence, in->evidence.v[i]);
-}
-
-static void
-inc_drop(struct incident *saved)
-{
-	strset_free(&saved->sites);
-	strset_free(&saved->devices);
-	strset_free(&saved->evidence);
-}
-
-static void
 inc_back(struct incident *in, struct incident *saved)
 {
 	struct incident *next = in->next;
 	int seen = in->seen;
 
-	inc_drop(in);
+	incident_clear(in);
 	*in = *saved;
 	in->next = next;
 	in->seen = seen;
@@ -1357,7 +1332,7 @@ record_or_back(struct incident_engine *e, struct incident *in,
 		inc_back(in, saved);
 		return -1;
 	case 0:
-		inc_drop(saved);
+		incident_clear(saved);
 		break;
 	}
 	return 0;
@@ -1385,7 +1360,7 @@ sla_check(struct incident_engine *e)
 		if (in->acked_at == 0 && in->respond_by > 0 &&
 		    now > in->respond_by &&
 		    !(in->sla_breached & SLA_BREACHED_RESPOND)) {
-			inc_save(in, &saved);
+			incident_copy(&saved, in);
 			in->sla_breached |= SLA_BREACHED_RESPOND;
 			snprintf(detail, sizeof(detail), "respond-by %s passed "
 			    "without an acknowledgement (P%d)", iso8601(
@@ -1397,7 +1372,7 @@ sla_check(struct incident_engine *e)
 		}
 		if (in->resolve_by > 0 && now > in->resolve_by &&
 		    !(in->sla_breached & SLA_BREACHED_RESOLVE)) {
-			inc_save(in, &saved);
+			incident_copy(&saved, in);
 			in->sla_breached |= SLA_BREACHED_RESOLVE;
 			snprintf(detail, sizeof(detail), "resolve-by %s passed "
 			    "(P%d)", iso8601(in->resolve_by, when, sizeof(when)),
@@ -1412,7 +1387,7 @@ sla_check(struct incident_engine *e)
 		    in->opened_at;
 		if (in->acked_at == 0 && rep > 0 && since > 0 &&
 		    now - since >= (long long)rep) {
-			inc_save(in, &saved);
+			incident_copy(&saved, in);
 			in->last_repeat = now;
 			snprintf(detail, sizeof(detail), "P%d still "
 			    "unacknowledged after %lld min", in->priority,
@@ -1497,7 +1472,7 @@ update_incident(struct incident_engine *e, struct incident *in,
 
 	in->seen = 1;
 	if (in->recovered_at != 0) {
-		inc_save(in, &saved);
+		incident_copy(&saved, in);
 		in->recovered_at = 0;
 		in->absent_since = 0;
 		in->eps[in->neps - 1].rec = 0;
@@ -1519,7 +1494,7 @@ update_incident(struct incident_engine *e, struct incident *in,
 	}
 	if (p->prio < in->priority || cause_refined(in, p) || news.n > 0 ||
 	    newd.n > 0 || p->flapping != in->flapping || newev)
-		inc_save(in, &saved);	/* something changes: recorded below */
+		incident_copy(&saved, in);	/* a change: recorded below */
 	else {
 		strset_free(&news);
 		strset_free(&newd);
@@ -1588,7 +1563,7 @@ update_incident(struct incident_engine *e, struct incident *in,
 	if (changed)
 		record_or_back(e, in, &saved, what, detail, event, p);
 	else
-		inc_drop(&saved);
+		incident_clear(&saved);
 	strset_free(&news);
 	strset_free(&newd);
 }
@@ -1690,7 +1665,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	struct incident saved;
 
 	if (in->flapping && !flapping_now(e, in)) {
-		inc_save(in, &saved);
+		incident_copy(&saved, in);
 		in->flapping = 0;
 		if (record_or_back(e, in, &saved, "stable", "no longer "
 		    "flapping", NULL, NULL) == -1)
@@ -1698,7 +1673,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	}
 	if ((!all_up(e, in) && !superseded(e, in)) || in->flapping) {
 		if (in->recovered_at != 0) {
-			inc_save(in, &saved);
+			incident_copy(&saved, in);
 			in->recovered_at = 0;
 			in->absent_since = 0;
 			in->eps[in->neps - 1].rec = 0;
@@ -1708,7 +1683,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 		return;
 	}
 	if (in->absent_since == 0) {
-		inc_save(in, &saved);
+		incident_copy(&saved, in);
 		in->absent_since = now;
 		in->recovered_at = wall_ms();
 		in->eps[in->neps - 1].rec = in->recovered_at;
@@ -1718,7 +1693,7 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	}
 	if (now - in->absent_since < ic->hold_down_ms)
 		return;
-	inc_save(in, &saved);
+	incident_copy(&saved, in);
 	in->state = INC_RESOLVED;
 	in->resolved_at = wall_ms();
 	/* This episode's fault to its recovery; the hold-down is not
@@ -1756,7 +1731,7 @@ reopen(struct incident_engine *e, struct incident *in, struct problem *p)
 	long long now = wall_ms(), used, start;
 	size_t n;
 
-	inc_save(in, &saved);
+	incident_copy(&saved, in);
 	used = incident_outage_ms(in, now);
 	n = (size_t)snprintf(detail, sizeof(detail), "the fault returned "
 	    "within the reopen window (episode %d)", in->neps + 1);
@@ -1954,7 +1929,7 @@ restarted(struct incident_engine *e, const char *name, const char *how)
 		if (in->state == INC_RESOLVED || in->cause != CAUSE_FIBRE_CUT ||
 		    !strset_has(&in->devices, name))
 			continue;
-		inc_save(in, &saved);
+		incident_copy(&saved, in);
 		in->cause = CAUSE_DEVICE_DOWN;
 		in->cause_fixed = 1;
 		list_names(&in->sites, names, sizeof(names), 3);
@@ -2045,7 +2020,7 @@ incident_committed(struct incident_engine *e, int ok, const long long *ids,
 					j->in->id = ids[k];
 				log_opened(j->in);
 			} else
-				inc_drop(&j->saved);
+				incident_clear(&j->saved);
 			told |= j->event;
 		}
 	} else {
@@ -2138,7 +2113,7 @@ incident_engine_free(struct incident_engine *e)
 		return;
 	for (i = 0; i < e->njrn; i++)
 		if (!e->jrn[i].is_new)
-			inc_drop(&e->jrn[i].saved);
+			incident_clear(&e->jrn[i].saved);
 	free(e->jrn);
 	free(e->rq);
 	while ((in = e->incs) != NULL) {
@@ -2190,7 +2165,7 @@ incident_ack(struct incident_engine *e, long long id, const char *by,
 		snprintf(err, errlen, "the store is committing; try again");
 		return -2;
 	}
-	inc_save(in, &saved);
+	incident_copy(&saved, in);
 	in->state = INC_ACKNOWLEDGED;
 	in->acked_at = wall_ms();
 	/* Cut on a character, never mid-sequence: jansson refuses

@@ -47,3 +47,9 @@ xstrdup(const char *s)
 		fatal("strdup");
 	return p;
 }
+
+char *
+xstrdup_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}

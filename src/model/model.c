@@ -81,11 +81,35 @@ dev_obs_free(struct dev_obs *o)
 }
 
 void
-incident_free(struct incident *in)
+incident_copy(struct incident *dst, const struct incident *src)
+{
+	size_t i;
+
+	*dst = *src;
+	memset(&dst->sites, 0, sizeof(dst->sites));
+	memset(&dst->devices, 0, sizeof(dst->devices));
+	memset(&dst->evidence, 0, sizeof(dst->evidence));
+	dst->next = NULL;
+	for (i = 0; i < src->sites.n; i++)
+		strset_add(&dst->sites, src->sites.v[i]);
+	for (i = 0; i < src->devices.n; i++)
+		strset_add(&dst->devices, src->devices.v[i]);
+	for (i = 0; i < src->evidence.n; i++)
+		strset_add(&dst->evidence, src->evidence.v[i]);
+}
+
+void
+incident_clear(struct incident *in)
 {
 	strset_free(&in->sites);
 	strset_free(&in->devices);
 	strset_free(&in->evidence);
+}
+
+void
+incident_free(struct incident *in)
+{
+	incident_clear(in);
 	free(in);
 }
 
