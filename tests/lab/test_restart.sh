@@ -41,6 +41,22 @@ chmod 755 "$LAB_DIR/handler.sh"
 "$D" -n -f "$LAB_DIR/n.conf" >/dev/null
 expect_rc "the configuration is OK" 0 $?
 
+# Another process holds the store's write lock for SECONDS from when
+# this returns (in the background: $locker).
+lock_store() {	# SECONDS
+	rm -f "$LAB_DIR/locked"
+	python3 - "$DB" "$LAB_DIR/locked" "$1" <<'PY' &
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+con.execute("COMMIT")
+PY
+	locker=$!
+	for _ in $(seq 1 50); do [ -f "$LAB_DIR/locked" ] && break; sleep 0.1; done
+}
+
 start() {
 	lab_bg noc "$D" -f "$LAB_DIR/n.conf" 2>>"$LAB_DIR/daemon.log"
 	dpid=${LAB_PIDS[-1]}
@@ -91,16 +107,7 @@ expect_match "three kill -9 restarts in the outage: still the one incident, open
 # An acknowledgement while another process holds the store's lock for 4 s:
 # the daemon answers status at once (its loop does not wait for the
 # store), and the acknowledgement once it is committed, after the lock.
-python3 - "$DB" "$LAB_DIR/locked4" <<'PY' &
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
-con.execute("BEGIN EXCLUSIVE")
-open(sys.argv[2], "w").close()
-time.sleep(4)
-con.execute("COMMIT")
-PY
-locker=$!
-for i in $(seq 1 50); do [ -f "$LAB_DIR/locked4" ] && break; sleep 0.1; done
+lock_store 4
 ta0=$(date +%s%N)
 lab_exec noc "$NOCWATCH" ack "$id" --by nightshift --socket "$LAB_DIR/ctl.sock" \
     >"$LAB_DIR/ack.out" 2>&1 &
@@ -121,16 +128,7 @@ wait "$locker"
 
 # Another process holds the store's write lock for 12 s from the moment
 # the service is back (longer than the 5 s the daemon waits for it).
-python3 - "$DB" "$LAB_DIR/locked" <<'PY' &
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
-con.execute("BEGIN EXCLUSIVE")
-open(sys.argv[2], "w").close()
-time.sleep(12)
-con.execute("COMMIT")
-PY
-locker=$!
-for i in $(seq 1 50); do [ -f "$LAB_DIR/locked" ] && break; sleep 0.1; done
+lock_store 12
 lab_exec core nft delete table inet hang
 sleep 8
 kill -0 "$dpid" 2>/dev/null
