@@ -77,13 +77,12 @@ struct dcall {
 	void			*arg;
 	long long		 id, starts, ends, now;
 	char			 scope[16], name[256], reason[512], by[256];
+	int			 tries;		/* an ack behind a commit */
 	/* from the thread */
 	json_t			*result;
 	long long		 got;
 	struct maint_row	*rows;
 	size_t			 nrows;
-	int			 status, tries;
-	char			 err[256];
 };
 
 static struct dcall *
