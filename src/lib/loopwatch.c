@@ -43,13 +43,14 @@ lw_leave(void)
 		return;
 	now = mono_ms();
 	took = now - started_ms;
-	if (took < threshold_ms)
-		return;
-	st.slow++;
+	/* The slowest is kept whatever its length: how near the line is. */
 	if (took > st.worst_ms) {
 		st.worst_ms = took;
 		snprintf(st.worst, sizeof(st.worst), "%s", current);
 	}
+	if (took < threshold_ms)
+		return;
+	st.slow++;
 	/* At most one line a second: a slow callback in a loop is one story. */
 	if (now - last_log_ms >= 1000) {
 		log_warnx("event loop held %.0f ms by %s (%llu callbacks over "

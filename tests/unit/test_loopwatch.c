@@ -60,6 +60,8 @@ main(void)
 	run(quick_cb);
 	lw_stats(&st);
 	CHECK(st.slow == 0, "a 2 ms callback is not slow");
+	CHECK(strcmp(st.worst, "the quick one") == 0 && st.worst_ms >= 2,
+	    "but it is the slowest so far, named with its length");
 	run(slow_cb);
 	lw_stats(&st);
 	CHECK(st.slow == 1, "a 150 ms callback is counted once (nested)");
