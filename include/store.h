@@ -32,27 +32,11 @@ struct store	*store_open(const char *path, int readonly, char *err,
 		    size_t errlen);
 /*
  * How long a write waits for another process's lock (5 s from
- * store_open).  The daemon's loop uses a short wait: a change that cannot
- * be committed is not made, and the next evaluation tries again.
+ * store_open).  The daemon's store thread waits 1 s a try (storew.c), its
+ * start-up connection and a replay's 100 ms.
  */
 void		 store_set_busy_ms(struct store *, int ms);
 
-/*
- * The daemon's mode: commits without an fsync (synchronous=NORMAL, no
- * automatic checkpoint) and a thread that checkpoints — syncs — after
- * each, so no disk wait is ever on the event loop (src/store/store_sync.c).
- * -1 with err if the thread cannot start (the store then syncs itself).
- */
-int		 store_sync_behind(struct store *, char *err, size_t errlen);
-/* Is every commit so far on the disk?  (1 when not syncing behind.) */
-int		 store_durable(struct store *);
-struct store_sync_stats {
-	unsigned long long	 syncs, failures, pending;
-	double			 busy_s;		/* the current one's age */
-	char			 last_error[200];
-};
-/* 0, or -1 when not syncing behind. */
-int		 store_sync_stats(struct store *, struct store_sync_stats *);
 void		 store_close(struct store *);
 int		 store_schema_version(struct store *);
 /* PRAGMA quick_check's finding at open: "ok", or "corrupt: ...". */

@@ -57,7 +57,6 @@ daemon_status_self(struct daemon *d)
 	struct rrdstore_stats rs;
 	struct trap_stats ts = { 0 };
 	struct lw_stats lw;
-	struct store_sync_stats sy;
 	struct storew_stats sws;
 	size_t i, nchecks = 0, nopen, backlog, dead;
 
@@ -118,12 +117,6 @@ daemon_status_self(struct daemon *d)
 	    dead));
 	json_object_set_new(x, "store_integrity", json_string(d->st ?
 	    store_integrity(d->st) : "unchecked"));
-	if (d->st != NULL && store_sync_stats(d->st, &sy) == 0)
-		json_object_set_new(x, "store_sync", json_pack("{s:I, s:I, "
-		    "s:I, s:f, s:s}", "syncs", (json_int_t)sy.syncs,
-		    "failures", (json_int_t)sy.failures, "pending",
-		    (json_int_t)sy.pending, "busy_s", sy.busy_s,
-		    "last_error", sy.last_error));
 	if (d->sw != NULL) {
 		storew_stats(d->sw, &sws);
 		json_object_set_new(x, "store_writes", json_pack("{s:I, s:I, "

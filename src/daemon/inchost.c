@@ -313,12 +313,7 @@ daemon_store_open(struct daemon *d, char *err, size_t errlen)
 {
 	if ((d->st = store_open(d->conf->state_db, 0, err, errlen)) == NULL)
 		return -1;
-	/* A locked store costs 100 ms, not 5 s, and the disk's syncs (of a
-	 * replay's writes) are the syncer thread's. */
+	/* A locked store costs 100 ms, not 5 s. */
 	store_set_busy_ms(d->st, STORE_LOOP_BUSY_MS);
-	if (store_sync_behind(d->st, err, errlen) == -1) {
-		log_warnx("store: %s; committing with fsync on the loop", err);
-		err[0] = '\0';
-	}
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * The incident store on SQLite.  WAL mode lets the CLI read while the daemon
  * writes; synchronous=FULL makes a committed change survive a crash of the
- * process or the machine — or, in the daemon, a syncer thread does the
- * syncing off the event loop (store_sync.c).  The schema version is
+ * process or the machine (the daemon commits on a thread of its own,
+ * src/daemon/storew.c, so that wait is never the loop's).  The schema version is
  * PRAGMA user_version and each migration runs in its own transaction.
  */
 #include <sys/stat.h>
@@ -21,15 +21,12 @@
 #include "model.h"
 #include "log.h"
 #include "store.h"
-#include "store_int.h"
 #include "xmalloc.h"
 
 struct store {
 	sqlite3		*db;
 	int		 readonly;
 	char		 path[1024];
-	struct store_syncer *sy;	/* syncing behind, or NULL */
-	unsigned long long commits;
 	char		 integrity[256];	/* "ok" or quick_check's finding */
 };
 
@@ -249,7 +246,6 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	store_syncer_stop(st->sy, 5000);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -279,43 +275,6 @@ store_commit(struct store *st)
 		store_rollback(st);
 		return -1;
 	}
-	st->commits++;
-	if (st->sy != NULL)
-		store_syncer_committed(st->sy, st->commits);
-	return 0;
-}
-
-int
-store_sync_behind(struct store *st, char *err, size_t errlen)
-{
-	if (st->readonly || st->sy != NULL)
-		return 0;
-	if ((st->sy = store_syncer_start(st->path, err, errlen)) == NULL)
-		return -1;
-	if (exec_sql(st, "PRAGMA synchronous = NORMAL") == -1 ||
-	    exec_sql(st, "PRAGMA wal_autocheckpoint = 0") == -1) {
-		snprintf(err, errlen, "%s: %s", st->path,
-		    sqlite3_errmsg(st->db));
-		store_syncer_stop(st->sy, 5000);
-		st->sy = NULL;
-		exec_sql(st, "PRAGMA synchronous = FULL");
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_durable(struct store *st)
-{
-	return st->sy == NULL || store_syncer_durable(st->sy);
-}
-
-int
-store_sync_stats(struct store *st, struct store_sync_stats *ss)
-{
-	if (st->sy == NULL)
-		return -1;
-	store_syncer_stats(st->sy, ss);
 	return 0;
 }
 

@@ -31,10 +31,10 @@ expect_match "  saying which module uses which, and where" \
     'arch: lib uses daemon above it \(src/lib/xmalloc.c:[0-9]+' "$out"
 
 copy
-sed -i '0,/^#include "log.h"/s//#include "log.h"\n#include "store_int.h"/' "$T/t/src/notify/notify.c"
+sed -i '0,/^#include "log.h"/s//#include "log.h"\n#include "config_int.h"/' "$T/t/src/notify/notify.c"
 out=$("$T/t/tools/arch.py" 2>&1); rc=$?
 expect_rc "another module's internal header fails" 1 $rc
-expect_match "  named" "src/notify/notify.c:[0-9]+: includes store_int.h" "$out"
+expect_match "  named" "src/notify/notify.c:[0-9]+: includes config_int.h" "$out"
 
 copy
 sed -i '0,/^#include <stdio.h>/s//#include <stdio.h>\n#include <event2\/event.h>/' "$T/t/src/incident/incident_eval.c"

@@ -2,12 +2,12 @@
 # The incident store never makes the event loop wait for the disk: the
 # incident engine's changes are committed by the store's writer thread
 # (SQLite WAL, synchronous=FULL: on the disk before the engine hears they
-# are), the loop's own few writes by a syncer thread that checkpoints
-# them.  strace, attached to every thread of the daemon while a service
-# fails and comes back, sees the syncs -- and none of them on the loop's
-# thread (the code before synced every commit there).  The notify handler
-# hears of each event once, after it is on the disk; a kill -9 right after
-# an opening loses nothing.
+# are); the loop's own connection only reads, at start.  strace, attached
+# to every thread of the daemon while a service fails and comes back, sees
+# the syncs -- and none of them on the loop's thread (the code before
+# synced every commit there).  The notify handler hears of each event
+# once, after it is on the disk; a kill -9 right after an opening loses
+# nothing.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
