@@ -18,13 +18,18 @@
 struct event_base;
 struct event;
 
-struct work {
-	/* set by the submitter */
+struct work;
+
+/* What a kind of job does: one static const table per kind. */
+struct work_ops {
 	void		(*run)(struct work *);	/* in the worker thread */
 	void		(*done)(struct work *);	/* on the loop, in time */
 	void		(*late)(struct work *);	/* on the loop, deadline passed */
 	void		(*release)(struct work *);	/* on the loop, last */
-	const char	 *name;			/* for the log: a literal */
+};
+
+struct work {
+	const struct work_ops	*ops;		/* set by the submitter */
 	/* the queue's own */
 	struct work	 *next;
 	struct workq	 *q;

@@ -177,6 +177,10 @@ flush_release(struct work *w)
 	free(j);
 }
 
+static const struct work_ops flush_ops = {
+	flush_run, flush_done, flush_late, flush_release
+};
+
 /*
  * "status": what it shows is copied on the loop, the JSON made in the
  * worker (half a second at 10,000 devices, which held the loop before);
@@ -227,6 +231,10 @@ status_release(struct work *w)
 	free(j);
 }
 
+static const struct work_ops status_ops = {
+	status_run, status_done, status_late, status_release
+};
+
 /* 0: under way (answered later); -1: not, answer it here. */
 static int
 control_status(struct daemon *d, struct bufferevent *bev)
@@ -236,11 +244,7 @@ control_status(struct daemon *d, struct bufferevent *bev)
 	if (d->control_q == NULL)
 		return -1;
 	j = xcalloc(1, sizeof(*j));
-	j->w.run = status_run;
-	j->w.done = status_done;
-	j->w.late = status_late;
-	j->w.release = status_release;
-	j->w.name = "status";
+	j->w.ops = &status_ops;
 	j->sn = daemon_status_snapshot(d);
 	held_take(&j->h, d, bev);
 	if (workq_submit(d->control_q, &j->w, STATUS_WAIT_MS) == -1) {
@@ -268,11 +272,7 @@ control_flush(struct daemon *d, struct bufferevent *bev, const char *line)
 		return -1;
 	}
 	j = xcalloc(1, sizeof(*j));
-	j->w.run = flush_run;
-	j->w.done = flush_done;
-	j->w.late = flush_late;
-	j->w.release = flush_release;
-	j->w.name = "rrd-flush";
+	j->w.ops = &flush_ops;
 	snprintf(j->dev, sizeof(j->dev), "%s", dev);
 	snprintf(j->metric, sizeof(j->metric), "%s", metric);
 	json_decref(req);

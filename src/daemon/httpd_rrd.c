@@ -208,6 +208,10 @@ job_release(struct work *w)
 	free(j);
 }
 
+static const struct work_ops job_ops = {
+	job_run, job_done, job_late, job_release
+};
+
 static struct rrd_job *
 job_new(struct daemon *d, enum rrd_job_kind kind,
     struct evhttp_request *req, const char *dev, const char *metric,
@@ -215,11 +219,7 @@ job_new(struct daemon *d, enum rrd_job_kind kind,
 {
 	struct rrd_job *j = xcalloc(1, sizeof(*j));
 
-	j->w.run = job_run;
-	j->w.done = job_done;
-	j->w.late = job_late;
-	j->w.release = job_release;
-	j->w.name = kind == JOB_EXPORT ? "export" : "graph";
+	j->w.ops = &job_ops;
 	j->kind = kind;
 	j->req = req;
 	j->rrd = d->rrd;

@@ -129,6 +129,10 @@ hs_release(struct work *w)
 	free(j);
 }
 
+static const struct work_ops hs_ops = {
+	hs_run, hs_done, hs_late, hs_release
+};
+
 struct hstore *
 httpd_store_new(struct event_base *base, const char *path, char *err,
     size_t errlen)
@@ -163,11 +167,7 @@ hs_submit(struct hstore *hs, struct hstore_query *q, struct evhttp_request *req,
 {
 	struct hs_job *j = xcalloc(1, sizeof(*j));
 
-	j->w.run = hs_run;
-	j->w.done = hs_done;
-	j->w.late = hs_late;
-	j->w.release = hs_release;
-	j->w.name = "store read";
+	j->w.ops = &hs_ops;
 	j->hs = hs;
 	j->q = *q;
 	q->sites = NULL;	/* the job's now */

@@ -351,6 +351,10 @@ storew_age_s(struct storew *sw)
 	return ws.busy_s;
 }
 
+static const struct work_ops sw_ops = {
+	sw_run, sw_done, sw_late, sw_release
+};
+
 static void
 sw_flush(evutil_socket_t fd, short what, void *arg)
 {
@@ -364,11 +368,7 @@ sw_flush(evutil_socket_t fd, short what, void *arg)
 	sw->cur = NULL;
 	b->ids = xreallocarray(NULL, b->nrec + 1, sizeof(*b->ids));
 	memset(b->ids, 0, (b->nrec + 1) * sizeof(*b->ids));
-	b->w.run = sw_run;
-	b->w.done = sw_done;
-	b->w.late = sw_late;
-	b->w.release = sw_release;
-	b->w.name = "store-write";
+	b->w.ops = &sw_ops;
 	if (workq_submit(sw->q, &b->w, STOREW_DEADLINE_MS) == 0) {
 		b->submitted = 1;
 		sw->submitted++;

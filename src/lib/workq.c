@@ -65,7 +65,7 @@ worker_main(void *arg)
 		q->started = mono_ms() / 1000;
 		pthread_mutex_unlock(&q->mu);
 
-		w->run(w);
+		w->ops->run(w);
 
 		pthread_mutex_lock(&q->mu);
 		q->running = NULL;
@@ -108,9 +108,9 @@ wake_run(struct workq *q)
 		}
 		if (!w->is_late) {
 			q->st.done++;
-			w->done(w);
+			w->ops->done(w);
 		}
-		w->release(w);
+		w->ops->release(w);
 	}
 }
 
@@ -152,9 +152,9 @@ deadline_run(struct work *w)
 	w->is_late = 1;
 	event_free(w->deadline);
 	w->deadline = NULL;
-	w->late(w);
+	w->ops->late(w);
 	if (queued)
-		w->release(w);
+		w->ops->release(w);
 	/* else the thread hands it back in its time: released then. */
 }
 
@@ -279,8 +279,8 @@ workq_free(struct workq *q, int grace_ms)
 		event_free(w->deadline);
 		w->deadline = NULL;
 		w->is_late = 1;
-		w->late(w);
-		w->release(w);
+		w->ops->late(w);
+		w->ops->release(w);
 	}
 
 	deadline_in(CLOCK_REALTIME, grace_ms, &ts);

@@ -72,15 +72,15 @@ j_release(struct work *w)
 	j->released_at = now_ms();
 }
 
+static const struct work_ops j_ops = {
+	j_run, j_done, j_late, j_release
+};
+
 static void
 job_init(struct job *j, int sleep_ms)
 {
 	memset(j, 0, sizeof(*j));
-	j->w.run = j_run;
-	j->w.done = j_done;
-	j->w.late = j_late;
-	j->w.release = j_release;
-	j->w.name = "test";
+	j->w.ops = &j_ops;
 	j->sleep_ms = sleep_ms;
 }
 
