@@ -75,6 +75,11 @@ int	daemon_start(struct daemon *, struct config *conf, char *err,
 	    size_t errlen);
 /* Reload from d->conf_path: a bad file keeps the running config. */
 int	daemon_reload(struct daemon *);
+/* A checked configuration while running (daemon_reload's part after the
+ * check; the replays' reload): devices again, results carried by name,
+ * the engine told; d->conf becomes nc, the caller frees the old one. */
+void	daemon_apply_conf(struct daemon *, struct config *nc,
+	    void (*run)(void *));
 /* Stop checks, flush RRD data, free. */
 void	daemon_stop(struct daemon *);
 /*

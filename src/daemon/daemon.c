@@ -471,12 +471,32 @@ daemon_start(struct daemon *d, struct config *conf, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A checked configuration taken while the daemon runs: the devices built
+ * again (run: what starts a check), their last results and observations
+ * carried over by name, the incident engine told (a controller it had not
+ * watched brings its stored AP inventory, read on the store's thread).
+ * The checks under way on the old devices are dropped with them.  The
+ * replays reload through this too, with their simulated checks.
+ */
+void
+daemon_apply_conf(struct daemon *d, struct config *nc, void (*run)(void *))
+{
+	struct device_rt *odevs = d->devs;
+	size_t on = d->ndevs;
+
+	d->conf = nc;
+	daemon_devices_build(d, run);
+	carry_over(d->devs, d->ndevs, odevs, on);
+	incident_engine_reload(d->inc, d->conf, d->devs, d->ndevs);
+	daemon_devices_free(odevs, on);
+}
+
 int
 daemon_reload(struct daemon *d)
 {
 	struct config *nc = config_load(d->conf_path), *old;
-	struct device_rt *odevs = d->devs;
-	size_t i, on = d->ndevs;
+	size_t i;
 
 	if (nc->nerrors > 0) {
 		for (i = 0; i < nc->nerrors; i++)
@@ -487,12 +507,8 @@ daemon_reload(struct daemon *d)
 		return -1;
 	}
 	old = d->conf;
-	d->conf = nc;
-	daemon_devices_build(d, check_run);
-	carry_over(d->devs, d->ndevs, odevs, on);
-	incident_engine_reload(d->inc, d->conf, d->devs, d->ndevs);
+	daemon_apply_conf(d, nc, check_run);
 	notifier_configure(d->nt, d->conf);
-	daemon_devices_free(odevs, on);
 	/* What the cache holds goes out now (without waiting), and the
 	 * new delay and bound apply from here. */
 	rrdstore_set_cache(d->rrd, nc->rrd_write_delay / 1000,

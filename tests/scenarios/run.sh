@@ -14,7 +14,10 @@
 #                              blackhole DEVICE [snmp] | loss SITE PCT |
 #                              delay SITE MS | flap SITE SECONDS [PERIOD] |
 #                              reboot SITE SECONDS | maintenance SITE FOR |
-#                              restore | restart (nocwatchd, kill -9)
+#                              restore | restart (nocwatchd, kill -9) |
+#                              reload [without DEVICE...] (SIGHUP with the
+#                              estate's configuration, or without those
+#                              devices)
 #   hold S                     watch at least S s after the last fault (3)
 #   expect ...                 what must happen (tests/scenarios/judge.py)
 #
@@ -99,6 +102,7 @@ start_daemon() {	# OPTIONS of the estate line
 	ESTATE_IFPOLL=$ESTATE_IFPOLL ESTATE_REOPEN=$reopen ESTATE_DB=$DB \
 	    ESTATE_NOTIFY=/bin/cat \
 	    estate_conf "$LAB_DIR" >"$LAB_DIR/nocwatch.conf"
+	cp "$LAB_DIR/nocwatch.conf" "$LAB_DIR/nocwatch.conf.estate"
 	lab_bg noc "$D" -f "$LAB_DIR/nocwatch.conf" 2>>"$LAB_DIR/daemon.log"
 	dpid=${LAB_PIDS[-1]}
 	wait_healthy 60
@@ -116,6 +120,30 @@ restart_daemon() {
 		api health >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
+	return 1
+}
+
+# SIGHUP with the estate's configuration, or without some devices; done
+# when the daemon says it reloaded (bounded).
+reload_daemon() {	# [without DEVICE...]
+	local n0 i dev
+	cp "$LAB_DIR/nocwatch.conf.estate" "$LAB_DIR/nocwatch.conf"
+	if [ "${1:-}" = without ]; then
+		shift
+		for dev in "$@"; do
+			grep -v "^device \"$dev\" " "$LAB_DIR/nocwatch.conf" \
+			    >"$LAB_DIR/nocwatch.conf.new" &&
+			    mv "$LAB_DIR/nocwatch.conf.new" "$LAB_DIR/nocwatch.conf"
+		done
+	fi
+	n0=$(grep -c 'reloaded:' "$LAB_DIR/daemon.log")
+	kill -HUP "$dpid"
+	for i in $(seq 1 100); do
+		[ "$(grep -c 'reloaded:' "$LAB_DIR/daemon.log")" -gt "$n0" ] &&
+		    return 0
+		sleep 0.1
+	done
+	echo "scenario: the daemon did not reload" >&2
 	return 1
 }
 
@@ -170,6 +198,7 @@ run_fault() {	# VERB ARGS...
 		    --reason "scenario" --socket "$LAB_DIR/nocwatchd.sock" >/dev/null ;;
 	restore) fault_restore ;;
 	restart) restart_daemon ;;
+	reload) reload_daemon "$@" ;;
 	*) echo "scenario: unknown fault '$verb'" >&2; return 1 ;;
 	esac
 }
@@ -182,6 +211,8 @@ late_count() {
 heal() {
 	local m
 	fault_restore
+	cmp -s "$LAB_DIR/nocwatch.conf" "$LAB_DIR/nocwatch.conf.estate" ||
+	    reload_daemon
 	for m in $("$NOCWATCH" maintenance list --json --db "$DB" 2>/dev/null |
 	    python3 -c 'import json,sys; [print(m["id"]) for m in json.load(sys.stdin)]' 2>/dev/null); do
 		"$NOCWATCH" maintenance remove "$m" --socket "$LAB_DIR/nocwatchd.sock" >/dev/null

@@ -129,6 +129,14 @@ struct replay {
 	struct event_base	*wbase;		/* its answers */
 	unsigned long long	 turns, turns_failed;
 	char			 dir[512];
+	char			*conf_text;	/* the estate, for a reload */
+	/* Devices a reload took out of the configuration: the world keeps
+	 * them as they were (a reload changes the monitor, not the wires). */
+	struct parked {
+		char		 name[128];
+		struct sim_dev	 sd;
+	}			*parked;
+	size_t			 nparked;
 };
 
 static struct replay *current;	/* the probes' world */
@@ -506,6 +514,8 @@ replay_new_conf(const char *dir, const char *conf)
 	if (r == NULL)
 		return NULL;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	if ((r->conf_text = strdup(conf)) == NULL)
+		return NULL;
 	snprintf(path, sizeof(path), "%s/replay.conf", dir);
 	if ((f = fopen(path, "w")) == NULL)
 		return NULL;
@@ -585,6 +595,8 @@ replay_free(struct replay *r)
 	free(r->gone);
 	free(r->ends);
 	free(r->aps);
+	free(r->conf_text);
+	free(r->parked);
 	json_decref(r->log);
 	free(r);
 }
@@ -904,6 +916,11 @@ replay_restore(struct replay *r)
 		r->sd[i].loss = r->sd[i].delay = 0;
 		r->sd[i].ups_source = 3;
 	}
+	for (i = 0; i < r->nparked; i++) {
+		r->parked[i].sd.silent = 0;
+		r->parked[i].sd.loss = r->parked[i].sd.delay = 0;
+		r->parked[i].sd.ups_source = 3;
+	}
 	replay_aps_set(r, "all", "back");
 	replay_aps_set(r, "all", "up");
 	r->world_gen++;
@@ -1074,6 +1091,139 @@ replay_restart(struct replay *r)
 	daemon_devices_build(&r->d, sim_run);
 	r->next_eval = mono_ms();
 	return engine_start(r);
+}
+
+/* The estate's text without the devices named (each a `device "NAME"`
+ * block, to its closing brace). */
+static char *
+conf_without(const char *text, const char *const *without, int n)
+{
+	size_t len = strlen(text), o = 0;
+	char *out = malloc(len + 1), head[160];
+	const char *p = text, *eol;
+	int i, skip, depth = 0;
+
+	if (out == NULL)
+		return NULL;
+	while (*p != '\0') {
+		eol = strchr(p, '\n');
+		eol = eol != NULL ? eol + 1 : p + strlen(p);
+		skip = depth > 0;
+		for (i = 0; !skip && i < n; i++) {
+			snprintf(head, sizeof(head), "device \"%s\"", without[i]);
+			skip = strncmp(p, head, strlen(head)) == 0;
+		}
+		if (skip) {
+			for (; p < eol; p++)
+				depth += *p == '{' ? 1 : *p == '}' ? -1 : 0;
+			continue;
+		}
+		memcpy(out + o, p, (size_t)(eol - p));
+		o += (size_t)(eol - p);
+		p = eol;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static struct sim_dev *
+parked_find(struct replay *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nparked; i++)
+		if (strcmp(r->parked[i].name, name) == 0)
+			return &r->parked[i].sd;
+	return NULL;
+}
+
+int
+replay_reload(struct replay *r, const char *const *without, int n)
+{
+	struct config *nc, *old = r->d.conf;
+	struct sim_dev *nsd, *p;
+	char path[600], **names;
+	size_t i, k, on = r->d.ndevs;
+	int j, x;
+	char *text;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/replay.conf", r->dir);
+	if ((text = conf_without(r->conf_text, without, n)) == NULL ||
+	    (f = fopen(path, "w")) == NULL) {
+		free(text);
+		return -1;
+	}
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	nc = config_load(path);
+	if (nc == NULL || nc->nerrors > 0 || nc->nlinks != old->nlinks) {
+		fprintf(stderr, "replay: reload: %s\n", nc && nc->nerrors ?
+		    nc->errors[0] : "the links changed (not simulated)");
+		config_free(nc);
+		return -1;
+	}
+	/* The world by name: the old indexes go with the old devices. */
+	if ((names = calloc(on + 1, sizeof(*names))) == NULL)
+		return -1;
+	for (i = 0; i < on; i++)
+		names[i] = strdup(r->d.devs[i].conf->name);
+	r->nruns = 0;	/* the checks under way go with their devices */
+	daemon_apply_conf(&r->d, nc, sim_run);
+	config_free(old);
+	nsd = calloc(r->d.ndevs + 1, sizeof(*nsd));
+	for (i = 0; nsd != NULL && i < r->d.ndevs; i++) {
+		for (k = 0; k < on; k++)
+			if (names[k] && strcmp(names[k],
+			    r->d.devs[i].conf->name) == 0)
+				break;
+		if (k < on)
+			nsd[i] = r->sd[k];
+		else if ((p = parked_find(r, r->d.devs[i].conf->name)) != NULL)
+			nsd[i] = *p;
+		else
+			nsd[i].ups_source = 3;
+		nsd[i].parent = r->d.devs[i].conf->parent ? dev_index(r,
+		    r->d.devs[i].conf->parent) : -1;
+	}
+	for (k = 0; nsd != NULL && k < on; k++) {
+		if (names[k] == NULL || dev_index(r, names[k]) >= 0)
+			continue;
+		if ((p = parked_find(r, names[k])) == NULL) {
+			r->parked = realloc(r->parked, (r->nparked + 1) *
+			    sizeof(*r->parked));
+			snprintf(r->parked[r->nparked].name,
+			    sizeof(r->parked[0].name), "%s", names[k]);
+			p = &r->parked[r->nparked++].sd;
+		}
+		*p = r->sd[k];
+	}
+	/* Traps on their way: to the device by its new index. */
+	for (i = k = 0; i < r->ntraps; i++) {
+		x = r->trapq[i].dev;
+		j = x >= 0 && (size_t)x < on && names[x] ? dev_index(r,
+		    names[x]) : -1;
+		if (j >= 0) {
+			r->trapq[k] = r->trapq[i];
+			r->trapq[k++].dev = j;
+		}
+	}
+	r->ntraps = k;
+	for (i = 0; i < on; i++)
+		free(names[i]);
+	free(names);
+	if (nsd == NULL)
+		return -1;
+	free(r->sd);
+	r->sd = nsd;
+	for (i = 0; i < r->d.conf->nlinks; i++)
+		for (k = 0; k < 2; k++)
+			if ((r->ends[i][k] = dev_index(r,
+			    r->d.conf->links[i].dev[k])) >= 0)
+				r->sd[r->ends[i][k]].traps = 1;
+	r->world_gen++;
+	return 0;
 }
 
 json_t *

@@ -380,6 +380,15 @@ fault(struct watch *w, const struct at *a, double now, double *repair)
 	} else if (strcmp(a->verb, "restart") == 0) {
 		if (replay_restart(r) == -1)
 			return -1;
+	} else if (strcmp(a->verb, "reload") == 0) {
+		const char *without[4];
+		int i, n = 0;
+
+		for (i = 1; a->nargs > 1 && strcmp(a->arg[0], "without") == 0 &&
+		    i < a->nargs; i++)
+			without[n++] = a->arg[i];
+		if (replay_reload(r, without, n) == -1)
+			return -1;
 	} else
 		return -1;
 	return 0;
