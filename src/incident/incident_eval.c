@@ -1655,6 +1655,51 @@ superseded(struct incident_engine *e, const struct incident *in)
 	return 0;
 }
 
+/*
+ * None of what the incident covers is in the configuration any more (a
+ * reload took the devices out; or they were gone from it when the daemon
+ * started again).  Nothing can be seen to recover: closed at once, saying
+ * so, rather than taken for "every device answers" and reported as
+ * "service back".  Its outage is counted to here, the last moment it was
+ * known.
+ */
+static int
+unmonitored(struct incident_engine *e, const struct incident *in)
+{
+	size_t i;
+
+	if (in->devices.n == 0)
+		return 0;
+	for (i = 0; i < in->devices.n; i++)
+		if (ie_find_dev(e, in->devices.v[i]) >= 0)
+			return 0;
+	return 1;
+}
+
+static void
+close_unmonitored(struct incident_engine *e, struct incident *in)
+{
+	struct incident saved;
+	char detail[300], names[160];
+
+	incident_copy(&saved, in);
+	list_names(&in->devices, names, sizeof(names), 3);
+	in->state = INC_RESOLVED;
+	in->resolved_at = wall_ms();
+	if (in->recovered_at == 0) {
+		in->recovered_at = in->resolved_at;
+		in->eps[in->neps - 1].rec = in->recovered_at;
+	}
+	in->absent_since = 0;
+	snprintf(detail, sizeof(detail), "no longer monitored: %s not in the "
+	    "configuration; closed without the fault seen to end (%.0f s of "
+	    "outage counted to here)", names, (double)incident_episode_ms(in,
+	    in->recovered_at) / 1000);
+	if (record_or_back(e, in, &saved, "resolved", detail, "resolved",
+	    NULL) == 0)
+		log_warnx("incident %lld closed: %s", in->id, detail);
+}
+
 static void
 recover(struct incident_engine *e, struct incident *in, double now)
 {
@@ -1663,6 +1708,11 @@ recover(struct incident_engine *e, struct incident *in, double now)
 	double secs;
 
 	struct incident saved;
+
+	if (unmonitored(e, in)) {
+		close_unmonitored(e, in);
+		return;
+	}
 
 	if (in->flapping && !flapping_now(e, in)) {
 		incident_copy(&saved, in);
