@@ -14,10 +14,11 @@
 #                              blackhole DEVICE [snmp] | loss SITE PCT |
 #                              delay SITE MS | flap SITE SECONDS [PERIOD] |
 #                              reboot SITE SECONDS | maintenance SITE FOR |
-#                              restore | restart (nocwatchd, kill -9) |
-#                              reload [without DEVICE...] (SIGHUP with the
-#                              estate's configuration, or without those
-#                              devices)
+#                              restore |
+#                              restart [without DEVICE...] (nocwatchd
+#                              killed, -9, and started on the estate's
+#                              configuration or one without those devices) |
+#                              reload [without DEVICE...] (SIGHUP, the same)
 #   hold S                     watch at least S s after the last fault (3)
 #   expect ...                 what must happen (tests/scenarios/judge.py)
 #
@@ -108,10 +109,25 @@ start_daemon() {	# OPTIONS of the estate line
 	wait_healthy 60
 }
 
+# The configuration the daemon reads next: the estate's, or without some
+# devices.
+conf_for() {	# [without DEVICE...]
+	local dev
+	cp "$LAB_DIR/nocwatch.conf.estate" "$LAB_DIR/nocwatch.conf"
+	[ "${1:-}" = without ] || return 0
+	shift
+	for dev in "$@"; do
+		grep -v "^device \"$dev\" " "$LAB_DIR/nocwatch.conf" \
+		    >"$LAB_DIR/nocwatch.conf.new" &&
+		    mv "$LAB_DIR/nocwatch.conf.new" "$LAB_DIR/nocwatch.conf"
+	done
+}
+
 # nocwatchd killed (-9) mid-scenario and started again on the same store:
 # nothing it knew may be lost.
-restart_daemon() {
+restart_daemon() {	# [without DEVICE...]
 	local i
+	conf_for "$@"
 	kill -9 "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
 	lab_bg noc "$D" -f "$LAB_DIR/nocwatch.conf" 2>>"$LAB_DIR/daemon.log"
@@ -126,16 +142,8 @@ restart_daemon() {
 # SIGHUP with the estate's configuration, or without some devices; done
 # when the daemon says it reloaded (bounded).
 reload_daemon() {	# [without DEVICE...]
-	local n0 i dev
-	cp "$LAB_DIR/nocwatch.conf.estate" "$LAB_DIR/nocwatch.conf"
-	if [ "${1:-}" = without ]; then
-		shift
-		for dev in "$@"; do
-			grep -v "^device \"$dev\" " "$LAB_DIR/nocwatch.conf" \
-			    >"$LAB_DIR/nocwatch.conf.new" &&
-			    mv "$LAB_DIR/nocwatch.conf.new" "$LAB_DIR/nocwatch.conf"
-		done
-	fi
+	local n0 i
+	conf_for "$@"
 	n0=$(grep -c 'reloaded:' "$LAB_DIR/daemon.log")
 	kill -HUP "$dpid"
 	for i in $(seq 1 100); do
@@ -197,7 +205,7 @@ run_fault() {	# VERB ARGS...
 		"$NOCWATCH" maintenance add --site "$1" --for "$2" \
 		    --reason "scenario" --socket "$LAB_DIR/nocwatchd.sock" >/dev/null ;;
 	restore) fault_restore ;;
-	restart) restart_daemon ;;
+	restart) restart_daemon "$@" ;;
 	reload) reload_daemon "$@" ;;
 	*) echo "scenario: unknown fault '$verb'" >&2; return 1 ;;
 	esac

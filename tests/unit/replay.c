@@ -1074,10 +1074,11 @@ replay_maintenance(struct replay *r, const char *site, double ms)
 
 /* nocwatchd killed (-9) and started again on the same store: what it had
  * in memory is lost, runs in flight with it. */
-int
-replay_restart(struct replay *r)
+/* kill -9: what the store's thread has not committed is lost; the
+ * devices go with the process (built again by the caller). */
+static void
+engine_stop(struct replay *r)
 {
-	/* kill -9: what the store's thread has not committed is lost. */
 	storew_free(r->d.sw, 5000);
 	r->d.sw = NULL;
 	incident_engine_free(r->d.inc);
@@ -1085,11 +1086,19 @@ replay_restart(struct replay *r)
 	store_close(r->d.st);
 	r->d.st = NULL;
 	daemon_devices_free(r->d.devs, r->d.ndevs);
+	r->d.devs = NULL;
+	r->d.ndevs = 0;
 	sched_free(r->d.sched);
 	r->nruns = 0;
 	r->d.sched = sched_new(r->d.base, 1000);
-	daemon_devices_build(&r->d, sim_run);
 	r->next_eval = mono_ms();
+}
+
+int
+replay_restart(struct replay *r)
+{
+	engine_stop(r);
+	daemon_devices_build(&r->d, sim_run);
 	return engine_start(r);
 }
 
@@ -1138,7 +1147,8 @@ parked_find(struct replay *r, const char *name)
 }
 
 int
-replay_reload(struct replay *r, const char *const *without, int n)
+replay_reload(struct replay *r, const char *const *without, int n,
+    int restart)
 {
 	struct config *nc, *old = r->d.conf;
 	struct sim_dev *nsd, *p;
@@ -1170,7 +1180,13 @@ replay_reload(struct replay *r, const char *const *without, int n)
 	for (i = 0; i < on; i++)
 		names[i] = strdup(r->d.devs[i].conf->name);
 	r->nruns = 0;	/* the checks under way go with their devices */
-	daemon_apply_conf(&r->d, nc, sim_run);
+	if (restart) {
+		/* kill -9, and a start on the new configuration. */
+		engine_stop(r);
+		r->d.conf = nc;
+		daemon_devices_build(&r->d, sim_run);
+	} else
+		daemon_apply_conf(&r->d, nc, sim_run);
 	config_free(old);
 	nsd = calloc(r->d.ndevs + 1, sizeof(*nsd));
 	for (i = 0; nsd != NULL && i < r->d.ndevs; i++) {
@@ -1223,7 +1239,7 @@ replay_reload(struct replay *r, const char *const *without, int n)
 			    r->d.conf->links[i].dev[k])) >= 0)
 				r->sd[r->ends[i][k]].traps = 1;
 	r->world_gen++;
-	return 0;
+	return restart ? engine_start(r) : 0;
 }
 
 json_t *

@@ -73,10 +73,11 @@ long long	 replay_maintenance(struct replay *, const char *site,
 /* nocwatchd killed (-9) and started again on its store. */
 int		 replay_restart(struct replay *);
 /* SIGHUP with the estate's configuration, without the n devices named
- * (none: all of it again); the world is not changed by it.  -1 if that
- * configuration has errors or other links (not simulated). */
+ * (none: all of it again) — or, restart: nocwatchd killed (-9) and
+ * started on that configuration; the world is not changed by it.  -1 if
+ * that configuration has errors or other links (not simulated). */
 int		 replay_reload(struct replay *, const char *const *without,
-		    int n);
+		    int n, int restart);
 /* store_incidents_json of the store (newest first, 200 at most); the trap
  * receiver's log lines (borrowed); the store's path; [{name, site,
  * address}] of the devices. */

@@ -377,17 +377,19 @@ fault(struct watch *w, const struct at *a, double now, double *repair)
 			return -1;
 	} else if (strcmp(a->verb, "restore") == 0) {
 		replay_restore(r);
-	} else if (strcmp(a->verb, "restart") == 0) {
+	} else if (strcmp(a->verb, "restart") == 0 && a->nargs == 0) {
 		if (replay_restart(r) == -1)
 			return -1;
-	} else if (strcmp(a->verb, "reload") == 0) {
+	} else if (strcmp(a->verb, "reload") == 0 ||
+	    strcmp(a->verb, "restart") == 0) {
 		const char *without[4];
 		int i, n = 0;
 
 		for (i = 1; a->nargs > 1 && strcmp(a->arg[0], "without") == 0 &&
 		    i < a->nargs; i++)
 			without[n++] = a->arg[i];
-		if (replay_reload(r, without, n) == -1)
+		if (replay_reload(r, without, n, strcmp(a->verb, "restart") ==
+		    0) == -1)
 			return -1;
 	} else
 		return -1;
