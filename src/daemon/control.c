@@ -114,12 +114,9 @@ held_answer_owned(struct held *h, char *text)
 	struct evbuffer *out = bufferevent_get_output(h->bev);
 
 	if (h->gone || evbuffer_add_reference(out, text, strlen(text),
-	    free_text, NULL) == -1) {
+	    free_text, NULL) == -1)
 		free(text);
-		held_answer(h, "");
-		return;
-	}
-	held_answer(h, "");
+	held_answer(h, "");	/* its line's end */
 }
 
 /* Not answered after all: the connection is the loop's again. */

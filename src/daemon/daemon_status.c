@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,22 +183,25 @@ struct status_snap {
 	char			*pool;
 };
 
+/* What s takes in the pool, cut at max bytes (a fixed buffer's). */
 static size_t
-pool_len(const char *s)
+pool_len(const char *s, size_t max)
 {
-	return s != NULL ? strlen(s) + 1 : 0;
+	return s != NULL ? strnlen(s, max) + 1 : 0;
 }
 
-/* Copies s into the pool at *at; NULL stays NULL. */
+/* Copies s (at most max bytes of it) into the pool at *at; NULL stays
+ * NULL. */
 static const char *
-pool_put(char *pool, size_t *at, const char *s)
+pool_put(char *pool, size_t *at, const char *s, size_t max)
 {
-	size_t n = pool_len(s);
+	size_t n = pool_len(s, max);
 	char *p = pool + *at;
 
 	if (s == NULL)
 		return NULL;
-	memcpy(p, s, n);
+	memcpy(p, s, n - 1);
+	p[n - 1] = '\0';
 	*at += n;
 	return p;
 }
@@ -229,16 +233,10 @@ static void
 snap_check(struct snap_check *k, const struct check_rt *ck, char *pool,
     size_t *at)
 {
-	size_t n;
-
 	k->type = check_type_name(ck->conf->type);
 	k->outcome = ck->nruns ? probe_outcome_name(ck->outcome) : NULL;
-	k->target = pool_put(pool, at, ck->conf->target);
-	k->detail = pool + *at;
-	n = strnlen(ck->detail, sizeof(ck->detail) - 1);
-	memcpy(pool + *at, ck->detail, n);
-	pool[*at + n] = '\0';
-	*at += n + 1;
+	k->target = pool_put(pool, at, ck->conf->target, SIZE_MAX);
+	k->detail = pool_put(pool, at, ck->detail, sizeof(ck->detail) - 1);
 	k->interval_ms = ck->conf->interval_ms;
 	k->next_in = sched_next_in(ck->item);
 	k->value = ck->value;
@@ -260,13 +258,15 @@ daemon_status_snapshot(struct daemon *d)
 	for (i = 0; i < d->ndevs; i++) {
 		const struct device_rt *dv = &d->devs[i];
 
-		bytes += pool_len(dv->conf->name) + pool_len(dv->conf->site) +
-		    pool_len(dv->conf->address) + pool_len(dv->conf->parent);
+		bytes += pool_len(dv->conf->name, SIZE_MAX) +
+		    pool_len(dv->conf->site, SIZE_MAX) +
+		    pool_len(dv->conf->address, SIZE_MAX) +
+		    pool_len(dv->conf->parent, SIZE_MAX);
 		nchecks += dv->nchecks;
 		for (j = 0; j < dv->nchecks; j++)
-			bytes += pool_len(dv->checks[j].conf->target) +
-			    strnlen(dv->checks[j].detail,
-			    sizeof(dv->checks[j].detail) - 1) + 1;
+			bytes += pool_len(dv->checks[j].conf->target,
+			    SIZE_MAX) + pool_len(dv->checks[j].detail,
+			    sizeof(dv->checks[j].detail) - 1);
 	}
 	sn->devs = xcalloc(d->ndevs + 1, sizeof(*sn->devs));
 	sn->checks = xcalloc(nchecks + 1, sizeof(*sn->checks));
@@ -276,10 +276,12 @@ daemon_status_snapshot(struct daemon *d)
 		const struct device_rt *dv = &d->devs[i];
 		struct snap_dev *sd = &sn->devs[i];
 
-		sd->name = pool_put(sn->pool, &at, dv->conf->name);
-		sd->site = pool_put(sn->pool, &at, dv->conf->site);
-		sd->address = pool_put(sn->pool, &at, dv->conf->address);
-		sd->parent = pool_put(sn->pool, &at, dv->conf->parent);
+		sd->name = pool_put(sn->pool, &at, dv->conf->name, SIZE_MAX);
+		sd->site = pool_put(sn->pool, &at, dv->conf->site, SIZE_MAX);
+		sd->address = pool_put(sn->pool, &at, dv->conf->address,
+		    SIZE_MAX);
+		sd->parent = pool_put(sn->pool, &at, dv->conf->parent,
+		    SIZE_MAX);
 		sd->checks = &sn->checks[kc];
 		sd->nchecks = dv->nchecks;
 		for (j = 0; j < dv->nchecks; j++)
