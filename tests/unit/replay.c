@@ -503,12 +503,29 @@ engine_start(struct replay *r)
 	return 0;
 }
 
+/* Names to indexes, once for each configuration: the probes ask for
+ * every run (a device's parent, a link's ends; routers send traps). */
+static void
+sim_wire(struct replay *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->d.ndevs; i++)
+		r->sd[i].parent = r->d.devs[i].conf->parent ? dev_index(r,
+		    r->d.devs[i].conf->parent) : -1;
+	for (i = 0; i < r->d.conf->nlinks; i++)
+		for (k = 0; k < 2; k++)
+			if ((r->ends[i][k] = dev_index(r,
+			    r->d.conf->links[i].dev[k])) >= 0)
+				r->sd[r->ends[i][k]].traps = 1;
+}
+
 struct replay *
 replay_new_conf(const char *dir, const char *conf)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 	char path[600];
-	size_t i, k;
+	size_t i;
 	FILE *f;
 
 	if (r == NULL)
@@ -550,17 +567,9 @@ replay_new_conf(const char *dir, const char *conf)
 	if (r->sd == NULL || r->cut == NULL || r->ends == NULL ||
 	    r->unrouted == NULL || r->gone == NULL)
 		return NULL;
-	/* Names to indexes once: the probes ask for every run. */
-	for (i = 0; i < r->d.ndevs; i++) {
-		r->sd[i].parent = r->d.devs[i].conf->parent ? dev_index(r,
-		    r->d.devs[i].conf->parent) : -1;
+	for (i = 0; i < r->d.ndevs; i++)
 		r->sd[i].ups_source = 3;
-	}
-	for (i = 0; i < r->d.conf->nlinks; i++)
-		for (k = 0; k < 2; k++)
-			if ((r->ends[i][k] = dev_index(r,
-			    r->d.conf->links[i].dev[k])) >= 0)
-				r->sd[r->ends[i][k]].traps = 1;
+	sim_wire(r);
 	if (engine_start(r) == -1)
 		return NULL;
 	return r;
@@ -902,6 +911,15 @@ replay_reboot(struct replay *r, const char *site, int down)
 	r->world_gen++;
 }
 
+/* A device's own faults repaired (a link's are the link's). */
+static void
+sim_heal(struct sim_dev *sd)
+{
+	sd->silent = 0;
+	sd->loss = sd->delay = 0;
+	sd->ups_source = 3;
+}
+
 void
 replay_restore(struct replay *r)
 {
@@ -911,16 +929,10 @@ replay_restore(struct replay *r)
 		link_set(r, (int)i, 0, 1);
 		r->gone[i] = 0;
 	}
-	for (i = 0; i < r->d.ndevs; i++) {
-		r->sd[i].silent = 0;
-		r->sd[i].loss = r->sd[i].delay = 0;
-		r->sd[i].ups_source = 3;
-	}
-	for (i = 0; i < r->nparked; i++) {
-		r->parked[i].sd.silent = 0;
-		r->parked[i].sd.loss = r->parked[i].sd.delay = 0;
-		r->parked[i].sd.ups_source = 3;
-	}
+	for (i = 0; i < r->d.ndevs; i++)
+		sim_heal(&r->sd[i]);
+	for (i = 0; i < r->nparked; i++)
+		sim_heal(&r->parked[i].sd);
 	replay_aps_set(r, "all", "back");
 	replay_aps_set(r, "all", "up");
 	r->world_gen++;
@@ -1200,8 +1212,6 @@ replay_reload(struct replay *r, const char *const *without, int n,
 			nsd[i] = *p;
 		else
 			nsd[i].ups_source = 3;
-		nsd[i].parent = r->d.devs[i].conf->parent ? dev_index(r,
-		    r->d.devs[i].conf->parent) : -1;
 	}
 	for (k = 0; nsd != NULL && k < on; k++) {
 		if (names[k] == NULL || dev_index(r, names[k]) >= 0)
@@ -1233,11 +1243,7 @@ replay_reload(struct replay *r, const char *const *without, int n,
 		return -1;
 	free(r->sd);
 	r->sd = nsd;
-	for (i = 0; i < r->d.conf->nlinks; i++)
-		for (k = 0; k < 2; k++)
-			if ((r->ends[i][k] = dev_index(r,
-			    r->d.conf->links[i].dev[k])) >= 0)
-				r->sd[r->ends[i][k]].traps = 1;
+	sim_wire(r);
 	r->world_gen++;
 	return restart ? engine_start(r) : 0;
 }
