@@ -1169,7 +1169,7 @@ conn_cut(struct hconn *hc)
  * Once a second: forget what evhttp let go; cut a connection that sent no
  * whole request within CONN_DEADLINE_S (a slowloris trickling headers
  * resets evhttp's idle timeout for ever); and cut the newest connections
- * of an address holding more than MAX_CONN_CLIENT.
+ * of an address holding more than MAX_CONN_CLIENT without a request.
  */
 static void
 conns_sweep(struct httpd *h)
@@ -1205,12 +1205,18 @@ conns_sweep(struct httpd *h)
 			h->slow_cut++;
 		}
 	}
+	/* Only connections still without a whole request count: one whose
+	 * request arrived is being answered, and what it may wait for is
+	 * bounded on its own (the store's and the graphs' queues and
+	 * deadlines, event streams per client).  Counting them cut, without
+	 * an answer, the 33rd of 40 API requests a wall sent at once. */
 	TAILQ_FOREACH_REVERSE(hc, &h->conns, hconns, entry) {
-		if (hc->cut || hc->peer[0] == '\0')
+		if (hc->cut || hc->served || hc->peer[0] == '\0')
 			continue;
 		n = 0;
 		TAILQ_FOREACH(o, &h->conns, entry)
-			if (!o->cut && strcmp(o->peer, hc->peer) == 0)
+			if (!o->cut && !o->served &&
+			    strcmp(o->peer, hc->peer) == 0)
 				n++;
 		if (n > MAX_CONN_CLIENT) {
 			conn_cut(hc);

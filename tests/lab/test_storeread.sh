@@ -7,7 +7,9 @@
 # watchdog's log).  With the reads on the store's worker the loop is not
 # held (4 ms), every request is answered (200 within the 5 s deadline, or
 # 503 past it or when 32 already wait), a check keeps running, and
-# /api/v1/health counts the worker's reads.
+# /api/v1/health counts the worker's reads.  The same address holds 8
+# event streams and 20 idle connections meanwhile: none of its
+# connections is cut for that.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/lab/lab.sh
@@ -80,6 +82,23 @@ lag0=$(lab_exec noc "$NOCWATCH" status --socket "$LAB_DIR/ctl.sock" --json |
     python3 -c 'import json,sys; print(round(json.load(sys.stdin)["daemon"]["scheduler"]["max_loop_lag_ms"]))')
 echo "# worst loop lag before the reads: $lag0 ms"
 
+# The same address holds 8 event streams (a wall) and 20 connections
+# that have sent nothing yet (a browser's preconnects) meanwhile: with
+# the queries waiting, over 32 connections from one address.  The
+# per-client cap counts only connections without a whole request (20
+# here); when it counted those being answered it cut some of the
+# queries without an answer (curl's 000).
+spids=()
+for i in $(seq 1 8); do
+	lab_exec noc curl -s -N -o /dev/null --max-time 20 \
+	    -H "Authorization: Bearer $RT" "http://$A/api/v1/events" &
+	spids+=($!)
+done
+lab_exec noc python3 -c 'import socket, sys, time
+s = [socket.create_connection((sys.argv[1], 8088)) for _ in range(20)]
+time.sleep(6)' "${A%:*}" &
+ipid=$!
+sleep 1
 # 40 requests at once that scan every row (no incident is a P1).
 t0=$(date +%s.%N)
 cpids=()
@@ -105,6 +124,20 @@ expect_range "  and the watchdog saw no callback over 100 ms" 0 0 "$held"
 reads=$(lab_exec noc curl -s --max-time 5 -H "Authorization: Bearer $RT" \
     "http://$A/api/v1/health" | python3 -c 'import json,sys; r = json.load(sys.stdin)["store_reads"]; print(r["done"] + r["late"] + r["refused"])')
 expect_range "/api/v1/health counts the worker's reads" 40 100000 "$reads"
+cut=$(lab_exec noc curl -s --max-time 5 -H "Authorization: Bearer $RT" \
+    "http://$A/api/v1/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["http"]["cut_per_client"])')
+expect_range "  none of those connections cut (cut_per_client)" 0 0 "$cut"
+kill "${spids[@]}" 2>/dev/null
+wait "$ipid"	# the 20 idle connections closed
+# The cap itself still holds: 40 connections from one address that send
+# nothing, and its 8 newest are cut at the next sweep (once a second).
+sleep 1
+lab_exec noc python3 -c 'import socket, sys, time
+s = [socket.create_connection((sys.argv[1], 8088)) for _ in range(40)]
+time.sleep(3)' "${A%:*}"
+cut=$(lab_exec noc curl -s --max-time 5 -H "Authorization: Bearer $RT" \
+    "http://$A/api/v1/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["http"]["cut_per_client"])')
+expect_range "40 idle connections from one address: its 8 newest cut" 8 8 "$cut"
 # The check kept its pace: the service is up, no incident was opened.
 n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from incidents where state != ?", ("resolved",)).fetchone()[0])' "$DB")
 expect_range "  no check ran late enough to open an incident" 0 0 "$n"
