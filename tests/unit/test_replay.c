@@ -3,7 +3,8 @@
  * fault sequences of issue 14 — a cut and its repair followed minutes
  * later by loss on the same site's path, a cut returning within the
  * reopen window, a dual-fibre site losing one fibre then the other, a
- * device failing after its site's outage — each checked for the incidents
+ * device failing after its site's outage, a site polled once a minute
+ * whose fibre comes back — each checked for the incidents
  * it makes (how many, priority, cause, situation, title), their episodes
  * and outage times against the injected faults, and the availability
  * report.  Then many random sequences at two sites, each judged against
@@ -21,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "log.h"
 #include "replay.h"
 #include "unit.h"
@@ -149,11 +151,11 @@ site_outage(json_t *rep, const char *site)
 	return 0;
 }
 
-static struct replay *
-fresh(int reopen_s)
+/* The store of the previous replay gone. */
+static void
+unlink_store(void)
 {
 	char db[600];
-	struct replay *r;
 
 	snprintf(db, sizeof(db), "%s/replay.db", dir);
 	unlink(db);
@@ -162,6 +164,14 @@ fresh(int reopen_s)
 	db[strlen(db) - 4] = '\0';
 	strcat(db, "-shm");
 	unlink(db);
+}
+
+static struct replay *
+fresh(int reopen_s)
+{
+	struct replay *r;
+
+	unlink_store();
 	r = replay_new(dir, reopen_s);
 	if (r == NULL) {
 		printf("FAIL the replay estate starts\n");
@@ -266,6 +276,80 @@ reopened(void)
 	CHECK(fabs(site_outage(rep, "library") - 80) <= 2 * SLACK_S,
 	    "  the report counts the two cuts, not the stretch between");
 	json_decref(rep);
+	json_decref(all);
+	replay_free(r);
+}
+
+/*
+ * A remote site polled once a minute (its aggregation router, a switch, a
+ * host behind them), its fibre watched from the datacentre's core every
+ * 2 s and by the core's linkUp trap.  When the fibre comes back, the
+ * outage must end then, not at the router's next poll up to a minute
+ * later: the link's return (the core's ifOperStatus poll) re-checks
+ * every device the outage cut off, and each device that answers
+ * re-checks what hangs below it.  Checked at two repair times in
+ * different places of the minute, so that no phase of the polls can make
+ * it pass by luck; then with the core's linkUp trap, which re-checks the
+ * core's subtree on its own.
+ */
+static const char slow_site[] =
+"state-db \"%s/replay.db\"\n"
+"rrd-dir \"%s/rrd\"\n"
+"control-socket \"%s/ctl.sock\"\n"
+"http-listen none\n"
+"user root\n"
+"incidents { correlation-window 5s  hold-down 30s  reopen-window 60s }\n"
+"defaults { interval 1m  timeout 1s  retries 1 }\n"
+"notify webhook \"http://127.0.0.1:9/desk\"\n"
+"site \"dc\" { kind datacentre }\n"
+"site \"harbour\" { kind remote  parent \"dc\" }\n"
+"device \"core\" { site \"dc\" address 198.18.0.1\n"
+"	snmp version 2c community \"r\"\n"
+"	check icmp { interval 2s  count 5 }\n"
+"	check snmp-metrics { interval 2s  oids { ifOperStatus } } }\n"
+"device \"hbr-agg\" { site \"harbour\" address 198.18.3.1 parent \"core\"\n"
+"	check icmp { count 5 } }\n"
+"device \"hbr-sw\" { site \"harbour\" address 198.18.3.2 parent \"hbr-agg\"\n"
+"	check icmp { count 5 } }\n"
+"device \"hbr-host\" { site \"harbour\" address 198.18.3.3 parent \"hbr-sw\"\n"
+"	check icmp { count 5 } }\n"
+"link \"hbr-fibre\" { from \"core\" interface \"ge-0/0/4\"\n"
+"	to \"hbr-agg\" interface \"ge-0/0/0\" }\n";
+
+static void
+slow_site_repair(double repair, int traps)
+{
+	char conf[sizeof(slow_site) + 600], name[400], by[32], rec[32];
+	struct replay *r;
+	json_t *all, *p1, *ep;
+	const char *got;
+
+	snprintf(conf, sizeof(conf), slow_site, dir, dir, dir);
+	unlink_store();
+	if ((r = replay_new_conf(dir, conf)) == NULL) {
+		printf("FAIL the slow site's estate starts\n");
+		exit(1);
+	}
+	replay_traps(r, traps);
+	replay_until(r, 30);
+	replay_link(r, "hbr-fibre", 1);
+	replay_until(r, repair);
+	replay_link(r, "hbr-fibre", 0);
+	replay_until(r, repair + 120);
+	all = replay_incidents(r);
+	p1 = by_situation(all, "site-down");
+	ep = json_array_get(json_object_get(p1, "episodes"),
+	    neps(p1) > 0 ? neps(p1) - 1 : 0);
+	got = s_(ep, "recovered_at");
+	iso8601(replay_wall(r, repair + SLACK_S), by, sizeof(by));
+	iso8601(replay_wall(r, repair), rec, sizeof(rec));
+	snprintf(name, sizeof(name), "a site polled once a minute, its fibre "
+	    "repaired at %.0f s%s: the outage ends within %.0f s of it "
+	    "(%s; repaired %s)", repair, traps ? " (linkUp trap)" : "",
+	    SLACK_S, got, rec);
+	CHECK(p1 != NULL && json_array_size(all) == 1 &&
+	    strcmp(s_(p1, "state"), "resolved") == 0 && *got != '\0' &&
+	    strcmp(got, rec) >= 0 && strcmp(got, by) <= 0, name);
 	json_decref(all);
 	replay_free(r);
 }
@@ -856,6 +940,9 @@ main(void)
 	escalation_and_other_situation();
 	deescalation();
 	loss_then_cut();
+	slow_site_repair(137, 0);
+	slow_site_repair(171, 0);
+	slow_site_repair(171, 1);
 	why[0] = '\0';
 	if (getenv("REPLAY_N") != NULL)		/* more sequences, by hand */
 		n = atoi(getenv("REPLAY_N"));
