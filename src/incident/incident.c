@@ -320,6 +320,29 @@ flap_update(uint32_t *hist, double *at, int *nhist, int *flapping, int bit,
 	return *flapping;
 }
 
+/*
+ * Is something above the device failing — a reachability check of one of
+ * its parents failed its last run?  Then the device's own failures are
+ * that one's, not its own: a camera polled every 5 minutes, re-checked at
+ * each of three faults of the switch above it, has changed state six
+ * times in a quarter of an hour without flapping once.
+ */
+static int
+above_failing(const struct incident_engine *e, int di)
+{
+	const struct tdev *t;
+	size_t k;
+	int p;
+
+	for (p = e->devs[di].parent; p >= 0; p = e->devs[p].parent) {
+		t = &e->devs[p];
+		for (k = 0; k < t->nreach; k++)
+			if (t->rt->checks[t->reach[k]].st.fails > 0)
+				return 1;
+	}
+	return 0;
+}
+
 static int
 is_down_outcome(enum probe_outcome o)
 {
@@ -526,8 +549,11 @@ incident_check_result(struct check_rt *c)
 			ups_status(c);
 		fail = 0;
 	}
-	flap_update(&s->hist, s->hist_at, &s->nhist, &s->flapping, fail,
-	    e->conf->inc.flap_high, e->conf->inc.flap_low);
+	/* A failure explained from above is left out of the flap history
+	 * (so is the success after it, being no change). */
+	if (!fail || !above_failing(e, di))
+		flap_update(&s->hist, s->hist_at, &s->nhist, &s->flapping,
+		    fail, e->conf->inc.flap_high, e->conf->inc.flap_low);
 	if (!fail) {
 		if (s->hard) {
 			/* Back: what hangs below it is re-checked now, so

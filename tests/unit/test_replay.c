@@ -856,9 +856,13 @@ random_phase(int n, int nproc, struct tally *all)
 				char w[300];
 
 				t.ran++;
-				if (random_sequence(s, w, sizeof(w)))
+				if (random_sequence(s, w, sizeof(w))) {
 					t.passed++;
-				else if (t.first_bad == 0 || s < t.first_bad) {
+					continue;
+				}
+				printf("# miss: seed %u: %s\n", s, w);
+				fflush(stdout);
+				if (t.first_bad == 0 || s < t.first_bad) {
 					t.first_bad = s;
 					snprintf(t.why, sizeof(t.why), "%s", w);
 				}
@@ -915,8 +919,10 @@ clean(void)
 int
 main(void)
 {
+	static const unsigned kept[] = { 2725, 3116, 6489, 12009 };
 	char why[300], name[600];
 	int n = 100, nproc;
+	size_t i;
 	struct tally t;
 	double t0, secs;
 
@@ -975,6 +981,22 @@ main(void)
 	 * for flapping (the last incident held open past its SLA). */
 	CHECK(random_sequence(51, why, sizeof(why)), "seed 51 (a slow poll "
 	    "taken for flapping) as the model says");
+	/* 2725, 3116, 6489, 12009 (21 of the first 20,000 seeds): the same
+	 * camera re-checked at each fault of the switch or fibre above it,
+	 * its failures counted as its own state changes — taken for
+	 * flapping, it held the incident open (for good, or 15 minutes), or
+	 * folded a later fault into it. */
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		int ok;
+
+		why[0] = '\0';
+		ok = random_sequence(kept[i], why, sizeof(why));
+		snprintf(name, sizeof(name), "seed %u (a camera below three "
+		    "faults taken for flapping) as the model says%s%s",
+		    kept[i], ok ? "" : ": ", ok ? "" : why);
+		CHECK(ok, name);
+	}
+	why[0] = '\0';
 	snprintf(name, sizeof(name), "random fault sequences at two sites "
 	    "match the model (%d of %d; first miss: seed %u: %s)", t.passed, n,
 	    t.first_bad, t.first_bad ? t.why : "none");
