@@ -29,10 +29,15 @@ struct strset {
  * One fault episode: from the fault's start to its recovery (everything
  * affected answering again; 0 while it lasts).  A reopened incident has
  * one per recurrence; its outage time is their sum, never the stretch
- * from the first fault to the last recovery.
+ * from the first fault to the last recovery.  down: when its site was
+ * cut off in it (the situation site-down), 0 if it was not — an episode
+ * that escalated (one fibre of two, then both; on battery, then dark)
+ * cut the site off only from there, and a site's availability counts
+ * from there.
  */
 struct episode {
 	long long	 start, rec;	/* ms since the epoch */
+	long long	 down;
 };
 #define INC_MAX_EPISODES	32	/* then a recurrence extends the last */
 

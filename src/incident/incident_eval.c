@@ -1302,6 +1302,20 @@ incident_by_key(struct incident_engine *e, const char *key, int resolved)
 	return best;
 }
 
+/* The newest resolved incident of the problem's key and situation. */
+static struct incident *
+resolved_same(struct incident_engine *e, const struct problem *p)
+{
+	struct incident *in, *best = NULL;
+
+	for (in = e->incs; in != NULL; in = in->next)
+		if (in->state == INC_RESOLVED && in->sit == p->sit &&
+		    strcmp(in->key, p->key) == 0 && (best == NULL ||
+		    in->id > best->id))
+			best = in;
+	return best;
+}
+
 /*
  * A change is made in memory first and then recorded; when the record
  * cannot be committed (the store locked, a write failed) memory goes back
@@ -1427,6 +1441,7 @@ open_incident(struct incident_engine *e, struct problem *p)
 	in->started_at = p->started_at > 0 && p->started_at <= in->opened_at ?
 	    p->started_at : in->opened_at;
 	in->eps[0].start = in->started_at;
+	in->eps[0].down = in->sit == SIT_SITE_DOWN ? in->started_at : 0;
 	in->neps = 1;
 	sla_set(e, in);
 	in->seen = 1;
@@ -1467,8 +1482,9 @@ update_incident(struct incident_engine *e, struct incident *in,
 	struct strset news = { NULL, 0 }, newd = { NULL, 0 };
 	const char *event = NULL, *what = NULL;
 	struct incident saved;
+	struct episode *ep;
 	size_t i;
-	int changed = 0, newev = 0;
+	int changed = 0, newev = 0, cut_off;
 
 	in->seen = 1;
 	if (in->recovered_at != 0) {
@@ -1492,14 +1508,20 @@ update_incident(struct incident_engine *e, struct incident *in,
 		if (!strset_has(&in->evidence, detail))
 			newev = 1;
 	}
+	/* The site cut off in this episode from now (an escalation). */
+	ep = &in->eps[in->neps - 1];
+	cut_off = p->sit == SIT_SITE_DOWN && ep->down == 0;
 	if (p->prio < in->priority || cause_refined(in, p) || news.n > 0 ||
-	    newd.n > 0 || p->flapping != in->flapping || newev)
+	    newd.n > 0 || p->flapping != in->flapping || newev || cut_off)
 		incident_copy(&saved, in);	/* a change: recorded below */
 	else {
 		strset_free(&news);
 		strset_free(&newd);
 		return;
 	}
+	if (cut_off)
+		ep->down = p->started_at > ep->start && p->started_at <=
+		    wall_ms() ? p->started_at : wall_ms();
 	if (p->prio < in->priority) {
 		snprintf(detail, sizeof(detail), "P%d -> P%d: %s (%s)",
 		    in->priority, p->prio, p->title, cause_name(p->cause));
@@ -1554,6 +1576,11 @@ update_incident(struct incident_engine *e, struct incident *in,
 			what = p->flapping ? "flapping" : "stable";
 			changed = 1;
 		}
+	}
+	if (!changed && cut_off) {
+		snprintf(detail, sizeof(detail), "cut off: %s", p->title);
+		what = "cut-off";
+		changed = 1;
 	}
 	if (!changed && newev) {
 		snprintf(detail, sizeof(detail), "new evidence");
@@ -1806,9 +1833,12 @@ reopen(struct incident_engine *e, struct incident *in, struct problem *p)
 	if (in->neps < INC_MAX_EPISODES) {
 		in->eps[in->neps].start = start;
 		in->eps[in->neps].rec = 0;
+		in->eps[in->neps].down = 0;
 		in->neps++;
 	} else
 		in->eps[in->neps - 1].rec = 0;
+	if (p->sit == SIT_SITE_DOWN && in->eps[in->neps - 1].down == 0)
+		in->eps[in->neps - 1].down = start;
 	in->resolve_by = now + ((long long)ic->sla_resolve_ms[in->priority] >
 	    used ? (long long)ic->sla_resolve_ms[in->priority] - used : 0);
 	if (in->acked_at == 0 && in->respond_by < now)
@@ -1938,9 +1968,9 @@ evaluate(struct incident_engine *e)
 		}
 		pd = pending_get(e, p->key, now);
 		/* Only the same situation reopens (a P1 outage is not
-		 * reopened by a lossy link or a lost fibre of the same site). */
-		if ((in = incident_by_key(e, p->key, 1)) != NULL &&
-		    in->sit == p->sit &&
+		 * reopened by a lossy link or a lost fibre of the same site),
+		 * though another of the site's came and went since. */
+		if ((in = resolved_same(e, p)) != NULL &&
 		    in->resolved_at >= wall_ms() - (long long)ic->reopen_ms) {
 			/* Confirmed as an opening is: its cause is news. */
 			if (p->confirmed || now - pd->first >= ic->correlation_ms)

@@ -5,8 +5,10 @@
  * off and its availability.  Outage time is counted by episode: from each
  * fault's start to its recovery (everything affected answering again),
  * never the hold-down after it nor the quiet time between the episodes
- * of a reopened incident; a site's time is its site-down episodes,
- * clipped to the period, overlaps counted once.
+ * of a reopened incident; a site's time is its site-down episodes from
+ * the moment it was cut off in each (an episode that escalated, P3 one
+ * fibre or P2 on battery first, counts from the escalation), clipped to
+ * the period, overlaps counted once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,16 +157,18 @@ report_build(struct store *st, long long since, long long until,
 	}
 	json_object_set_new(o, "priorities", pa);
 
-	/* A site's outage: the site-down episodes naming it, clipped. */
+	/* A site's outage: the episodes naming it in which it was cut off,
+	 * from that moment (an escalated episode: not while it was still
+	 * reachable), clipped. */
 	for (i = 0; i < c.n; i++) {
 		const struct incident *in = c.v[i];
 		int ep;
 
-		if (in->sit != SIT_SITE_DOWN)
-			continue;
 		for (ep = 0; ep < in->neps; ep++) {
-			long long from = in->eps[ep].start, to = in->eps[ep].rec;
+			long long from = in->eps[ep].down, to = in->eps[ep].rec;
 
+			if (from <= 0)
+				continue;
 			if (to <= 0)	/* still out (or never recovered) */
 				to = in->resolved_at > 0 ? in->resolved_at :
 				    until;
@@ -210,7 +214,9 @@ report_build(struct store *st, long long since, long long until,
 	    "answering), summed over an incident's episodes; the hold-down "
 	    "before resolution and the time between episodes are not "
 	    "outage; a site's availability counts its site-down episodes "
-	    "clipped to the period, overlapping ones once"));
+	    "from the moment it was cut off in each (not the part of an "
+	    "escalated episode before it), clipped to the period, "
+	    "overlapping ones once"));
 	free(acc);
 	for (i = 0; i < c.n; i++)
 		incident_free(c.v[i]);

@@ -327,14 +327,17 @@ episodes_json(const struct incident *in)
 	int i;
 
 	for (i = 0; i < in->neps; i++)
-		json_array_append_new(a, json_pack("[I,I]",
-		    (json_int_t)in->eps[i].start, (json_int_t)in->eps[i].rec));
+		json_array_append_new(a, json_pack("[I,I,I]",
+		    (json_int_t)in->eps[i].start, (json_int_t)in->eps[i].rec,
+		    (json_int_t)in->eps[i].down));
 	out = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return out;
 }
 
-/* A row from before episodes were kept is one episode. */
+/* A row from before episodes were kept is one episode; an episode from
+ * before their cut-off moment was kept ([start, rec]) was cut off from its
+ * start if the incident is a site-down one (as the report counted it). */
 static void
 episodes_from_json(struct incident *in, const char *text)
 {
@@ -349,6 +352,9 @@ episodes_from_json(struct incident *in, const char *text)
 		in->eps[in->neps].start = json_integer_value(
 		    json_array_get(x, 0));
 		in->eps[in->neps].rec = json_integer_value(json_array_get(x, 1));
+		in->eps[in->neps].down = json_array_size(x) > 2 ?
+		    json_integer_value(json_array_get(x, 2)) : in->sit ==
+		    SIT_SITE_DOWN ? in->eps[in->neps].start : 0;
 		in->neps++;
 	}
 	json_decref(a);
@@ -356,6 +362,8 @@ episodes_from_json(struct incident *in, const char *text)
 		in->eps[0].start = in->started_at > 0 ? in->started_at :
 		    in->opened_at;
 		in->eps[0].rec = in->recovered_at;
+		in->eps[0].down = in->sit == SIT_SITE_DOWN ? in->eps[0].start :
+		    0;
 		in->neps = 1;
 	}
 }
@@ -908,6 +916,7 @@ incident_to_json(const struct incident *in)
 
 		set_time(x, "started_at", in->eps[i].start);
 		set_time(x, "recovered_at", in->eps[i].rec);
+		set_time(x, "cut_off_at", in->eps[i].down);
 		json_object_set_new(x, "duration_s", in->eps[i].rec > 0 ?
 		    json_real((double)(in->eps[i].rec - in->eps[i].start) /
 		    1000) : json_null());

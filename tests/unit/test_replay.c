@@ -361,9 +361,10 @@ static void
 escalation_and_other_situation(void)
 {
 	struct replay *r = fresh(15 * 60);
-	json_t *all, *v;
+	json_t *all, *v, *rep;
 	size_t i;
 	int n_site = 0, n_dev = 0, ok_prio = 0, ok_dev = 0;
+	char name[200];
 
 	replay_until(r, 60);
 	replay_link(r, "dep-fibre-1", 1);
@@ -404,6 +405,14 @@ escalation_and_other_situation(void)
 	CHECK(ok_prio, "  raised to P1 fibre-cut, never reopened");
 	CHECK(ok_dev, "  the switch's incident names it, not a cut, 60 s");
 	json_decref(all);
+	/* Cut off only while both fibres were: the P3 part of the episode
+	 * (one fibre, the site reachable) is no outage of the site. */
+	rep = replay_report(r, 0, 500);
+	snprintf(name, sizeof(name), "  the report: depot cut off for the "
+	    "60 s both fibres were, not the incident's 100 s (%.0f)",
+	    site_outage(rep, "depot"));
+	CHECK(fabs(site_outage(rep, "depot") - 60) <= SLACK_S, name);
+	json_decref(rep);
 	replay_free(r);
 }
 
@@ -479,6 +488,62 @@ deescalation(void)
 	    "title"), "cut off") == NULL && strcmp(s_(p3, "state"),
 	    "resolved") == 0 && ep_dur(p3, 0) < 80 + SLACK_S, name);
 	rep = replay_report(r, 0, 400);
+	snprintf(name, sizeof(name), "  the report: depot cut off for the "
+	    "60 s both were cut (%.0f)", site_outage(rep, "depot"));
+	CHECK(fabs(site_outage(rep, "depot") - 60) <= SLACK_S, name);
+	json_decref(rep);
+	json_decref(all);
+	replay_free(r);
+}
+
+/*
+ * The same situation again within the reopen window, with another of the
+ * site's in between: one fibre of the depot's two lost (P3), both (P1),
+ * then the first again — the P3 comes back as its second episode, though
+ * the P1 resolved after it; and the report counts only the minute both
+ * were cut.
+ */
+static void
+same_situation_across_another(void)
+{
+	struct replay *r = fresh(15 * 60);
+	json_t *all, *p3, *p1, *rep;
+	char name[300], ev[200];
+
+	replay_until(r, 60);
+	replay_link(r, "dep-fibre-1", 1);
+	replay_until(r, 120);
+	replay_link(r, "dep-fibre-1", 0);
+	replay_until(r, 240);
+	replay_link(r, "dep-fibre-1", 1);
+	replay_link(r, "dep-fibre-2", 1);
+	replay_until(r, 300);
+	replay_link(r, "dep-fibre-1", 0);
+	replay_link(r, "dep-fibre-2", 0);
+	replay_until(r, 420);
+	replay_link(r, "dep-fibre-1", 1);
+	replay_until(r, 480);
+	replay_link(r, "dep-fibre-1", 0);
+	replay_until(r, 700);
+	all = replay_incidents(r);
+	p3 = by_situation(all, "redundancy-degraded");
+	p1 = by_situation(all, "site-down");
+	ev[0] = '\0';
+	if (p3 != NULL)
+		desk_events(p3, ev, sizeof(ev));
+	snprintf(name, sizeof(name), "a fibre lost, both, the first again: "
+	    "the P3 reopened as episode 2 (%zu incidents; P3 episodes %.0f "
+	    "and %.0f s; the desk heard %s)", json_array_size(all),
+	    p3 ? ep_dur(p3, 0) : -1, p3 ? ep_dur(p3, 1) : -1, ev);
+	CHECK(json_array_size(all) == 2 && p3 && neps(p3) == 2 &&
+	    strcmp(s_(p3, "priority"), "P3") == 0 &&
+	    fabs(ep_dur(p3, 0) - 60) <= SLACK_S &&
+	    fabs(ep_dur(p3, 1) - 60) <= SLACK_S && desk_story(p3, 2), name);
+	snprintf(name, sizeof(name), "  the P1 between them its own, %.0f s",
+	    p1 ? ep_dur(p1, 0) : -1);
+	CHECK(p1 && neps(p1) == 1 && strcmp(s_(p1, "priority"), "P1") == 0 &&
+	    fabs(ep_dur(p1, 0) - 60) <= SLACK_S, name);
+	rep = replay_report(r, 0, 700);
 	snprintf(name, sizeof(name), "  the report: depot cut off for the "
 	    "60 s both were cut (%.0f)", site_outage(rep, "depot"));
 	CHECK(fabs(site_outage(rep, "depot") - 60) <= SLACK_S, name);
@@ -945,6 +1010,7 @@ main(void)
 	reopened();
 	escalation_and_other_situation();
 	deescalation();
+	same_situation_across_another();
 	loss_then_cut();
 	slow_site_repair(137, 0);
 	slow_site_repair(171, 0);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 #include "model.h"
 #include "report.h"
@@ -47,6 +49,7 @@ add(struct store *st, int prio, enum situation sit, const char *site,
 	in.resolve_by = resolve_by;
 	in.eps[0].start = started;
 	in.eps[0].rec = in.recovered_at;
+	in.eps[0].down = sit == SIT_SITE_DOWN ? started : 0;
 	in.neps = 1;
 	store_incident_save(st, &in);
 	strset_free(&in.sites);
@@ -80,6 +83,7 @@ main(void)
 	struct store *st;
 	struct incident in;
 	json_t *r, *p1, *p2, *p3, *s;
+	int i;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -121,6 +125,8 @@ main(void)
 	in.eps[2].start = T0 + 7 * H + 20 * 60000;
 	in.eps[2].rec = in.eps[2].start + 3 * 60000;
 	in.neps = 3;
+	for (i = 0; i < in.neps; i++)
+		in.eps[i].down = in.eps[i].start;
 	in.started_at = in.eps[0].start;
 	in.opened_at = in.started_at + 3000;
 	in.recovered_at = in.eps[2].rec;
@@ -132,6 +138,43 @@ main(void)
 	 * during its first episode (a shared upstream): counted once. */
 	add(st, 1, SIT_SITE_DOWN, "school", T0 + 6 * H + 5 * 60000,
 	    T0 + 6 * H + 8 * 60000 + 60000, T0 + 10 * H);
+	/* mill: one fibre of two lost 4 h in (P3, still reachable), the
+	 * other 20 minutes later (P1), both back 10 minutes after that:
+	 * one episode of 30 minutes, 10 of them cut off. */
+	memset(&in, 0, sizeof(in));
+	snprintf(in.key, sizeof(in.key), "site:mill");
+	in.cause = CAUSE_FIBRE_CUT;
+	in.sit = SIT_SITE_DOWN;
+	in.priority = 1;
+	in.state = INC_RESOLVED;
+	snprintf(in.title, sizeof(in.title), "mill cut off");
+	strset_add(&in.sites, "mill");
+	in.eps[0].start = T0 + 4 * H;
+	in.eps[0].down = in.eps[0].start + 20 * 60000;
+	in.eps[0].rec = in.eps[0].down + 10 * 60000;
+	in.neps = 1;
+	in.started_at = in.eps[0].start;
+	in.opened_at = in.started_at + 3000;
+	in.recovered_at = in.eps[0].rec;
+	in.resolved_at = in.recovered_at + 30000;
+	in.resolve_by = in.opened_at + 4 * H;
+	store_incident_save(st, &in);
+	strset_free(&in.sites);
+	/* A store written before episodes kept their cut-off moment
+	 * ([start, recovery]): a site-down incident's episodes count from
+	 * their start, as they did. */
+	{
+		sqlite3 *db;
+
+		CHECK(sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db,
+		    "UPDATE incidents SET episodes = '[[' || "
+		    "json_extract(episodes, '$[0][0]') || ',' || "
+		    "json_extract(episodes, '$[0][1]') || ']]' "
+		    "WHERE title = 'harbour'", NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_changes(db) == 1, "harbour's episodes written as "
+		    "before (no cut-off moment)");
+		sqlite3_close(db);
+	}
 
 	r = report_build(st, T0, T0 + 10 * H, sites, 2);
 	CHECK(r != NULL, "the report is built");
@@ -140,15 +183,16 @@ main(void)
 	p1 = find(json_object_get(r, "priorities"), "priority", "P1");
 	p2 = find(json_object_get(r, "priorities"), "priority", "P2");
 	p3 = find(json_object_get(r, "priorities"), "priority", "P3");
-	CHECK(p1 && num(p1, "opened") == 4 && num(p1, "resolved") == 4 &&
-	    num(p1, "open_at_end") == 1, "P1: 4 opened in the period, 4 "
+	CHECK(p1 && num(p1, "opened") == 5 && num(p1, "resolved") == 5 &&
+	    num(p1, "open_at_end") == 1, "P1: 5 opened in the period, 5 "
 	    "resolved in it, 1 open at its end");
-	CHECK(p1 && num(p1, "resolved_within_sla") == 3 &&
-	    fabs(num(p1, "pct_within_sla") - 75) < 1e-9,
-	    "P1: three of the four resolved within their SLA (75%)");
-	/* Outages: 1 h - 1 min, 2 h - 1 min, 18 min, 3 min. */
+	CHECK(p1 && num(p1, "resolved_within_sla") == 4 &&
+	    fabs(num(p1, "pct_within_sla") - 80) < 1e-9,
+	    "P1: four of the five resolved within their SLA (80%)");
+	/* Outages: 1 h - 1 min, 2 h - 1 min, 18 min, 3 min, and mill's
+	 * whole episode (the incident's outage, P3 part and all). */
 	CHECK(p1 && fabs(num(p1, "mean_outage_s") - (3600 - 60 + 7200 - 60 +
-	    18 * 60 + 3 * 60) / 4.0) < 1e-6,
+	    18 * 60 + 3 * 60 + 30 * 60) / 5.0) < 1e-6,
 	    "P1: mean outage from each fault to its recovery, episodes "
 	    "summed, no hold-down");
 	CHECK(p2 && num(p2, "resolved") == 1 &&
@@ -176,7 +220,12 @@ main(void)
 	    "the report says how it counted");
 	s = find(json_object_get(r, "sites"), "site", "harbour");
 	CHECK(s && fabs(num(s, "outage_s") - 3600) < 1e-6,
-	    "harbour: still open, counted to the period's end");
+	    "harbour: still open, counted to the period's end (an episode "
+	    "stored without its cut-off moment counts from its start)");
+	s = find(json_object_get(r, "sites"), "site", "mill");
+	CHECK(s && fabs(num(s, "outage_s") - 600) < 1e-6 &&
+	    num(s, "outages") == 1, "mill: 10 min cut off, not the P3 "
+	    "part of its 30-minute episode before the escalation");
 	s = find(json_object_get(r, "sites"), "site", "quay");
 	CHECK(s && num(s, "outage_s") == 0 &&
 	    fabs(num(s, "availability_pct") - 100) < 1e-9,
