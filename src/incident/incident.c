@@ -237,6 +237,8 @@ ie_topo_build(struct incident_engine *e)
 				memcpy(l->rx_dbm, old[j].rx_dbm,
 				    sizeof(l->rx_dbm));
 				memcpy(l->at, old[j].at, sizeof(l->at));
+				memcpy(l->down_since, old[j].down_since,
+				    sizeof(l->down_since));
 				memcpy(l->how, old[j].how, sizeof(l->how));
 				memcpy(l->hist, old[j].hist, sizeof(l->hist));
 				memcpy(l->hist_at, old[j].hist_at,
@@ -646,12 +648,23 @@ ie_ifname_matches(const char *conf, const struct if_obs *i)
 	return errno == 0 && *end == '\0' && n == i->index;
 }
 
+/* When the end went down: at the word that it did (the first word on it
+ * finding it down says no more), kept while it stays down. */
+static void
+end_since(struct tlink *l, int end, int was)
+{
+	if (!ie_end_down(l, end))
+		l->down_since[end] = 0;
+	else if (!was || l->down_since[end] == 0)
+		l->down_since[end] = l->at[end];
+}
+
 static void
 link_observe(struct incident_engine *e, int di, const struct if_obs *io,
     const char *how)
 {
 	size_t i;
-	int end, st = io->oper == 1 ? 1 : (io->oper == 2 || io->oper == 7) ?
+	int was, end, st = io->oper == 1 ? 1 : (io->oper == 2 || io->oper == 7) ?
 	    2 : 0;
 
 	if (st == 0)
@@ -663,6 +676,7 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			if (l->dev[end] != di || !ie_ifname_matches(
 			    l->conf->ifname[end], io))
 				continue;
+			was = ie_end_down(l, end);
 			if (l->oper[end] != st) {
 				log_info("link %s: %s end %s is %s (%s)",
 				    l->conf->name, l->conf->dev[end],
@@ -674,6 +688,7 @@ link_observe(struct incident_engine *e, int di, const struct if_obs *io,
 			}
 			l->oper[end] = st;
 			l->at[end] = wall_ms();
+			end_since(l, end, was);
 			str_copy(l->how[end], sizeof(l->how[end]), how);
 			/* Per end: the two ends disagreeing for a while
 			 * (one still reporting an old state) is not a flap. */
@@ -776,6 +791,7 @@ incident_rxpower(struct device_rt *dev, const struct link_conf *lc, int end,
 			    dbm, lc->los_dbm[end]);
 			eval_soon(e);
 		}
+		end_since(l, end, was);
 	}
 }
 

@@ -466,13 +466,16 @@ outage(struct incident_engine *e, int root, int *marks)
 	}
 	if (ncut == 0 && r->site >= 0)
 		strset_add(&p->sites, ie_sname(e, r->site));
-	/* Evidence: power first (a UPS warned before the dark). */
+	/* Evidence: power first (a UPS warned before the dark) — a UPS of
+	 * this outage's own devices: a site that another outage of the
+	 * same moment cut off (marked before this one) says nothing of
+	 * this one's power. */
 	for (i = 0; i < e->ndevs; i++) {
 		struct tdev *t = &e->devs[i];
 		struct dev_obs *o = &t->rt->obs;
 
 		if (!t->is_ups || !(o->on_battery || o->battery_low) ||
-		    !(marks[i] || (t->site >= 0 && e->sites[t->site].mark)))
+		    !marks[i])
 			continue;
 		if (o->battery_since > started + POWER_SLACK_MS)
 			continue;
@@ -628,8 +631,16 @@ redundancy(struct incident_engine *e)
 			snprintf(p->title, sizeof(p->title), "%s lost fibre %s; "
 			    "still reachable over its other link(s)",
 			    s->conf->name, l->conf->name);
-		if (p->started_at == 0)
-			p->started_at = l->at[!end];
+		/* Since the fibre went, or since the site answered again
+		 * if it was cut off then (that time was the outage's). */
+		if (p->started_at == 0) {
+			long long since = l->down_since[!end] ?
+			    l->down_since[!end] : l->at[!end], back;
+
+			back = s->dark_last > 0 ? wall_ms() - (long long)(
+			    mono_ms() - s->dark_last) : 0;
+			p->started_at = back > since ? back : since;
+		}
 		p->maint = l->dev[end] >= 0 ? e->devs[l->dev[end]].maint : 0;
 	}
 }

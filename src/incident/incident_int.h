@@ -56,7 +56,8 @@ struct tlink {
 	int		 far_site;	/* site of the end that is not a DC */
 	int		 oper[2];	/* per end: 0 unknown, 1 up, 2 down */
 	double		 rx_dbm[2];	/* optical receive power, NAN */
-	long long	 at[2];
+	long long	 at[2];		/* each end's last word on it */
+	long long	 down_since[2];	/* wall: it went down, 0 up */
 	char		 how[2][96];
 	uint32_t	 hist[2];	/* each end's own recent states */
 	double		 hist_at[2][FLAP_HISTORY];	/* when */
