@@ -508,7 +508,7 @@ same_situation_across_another(void)
 {
 	struct replay *r = fresh(15 * 60);
 	json_t *all, *p3, *p1, *rep;
-	char name[300], ev[200];
+	char name[400], ev[200];
 
 	replay_until(r, 60);
 	replay_link(r, "dep-fibre-1", 1);
@@ -533,7 +533,7 @@ same_situation_across_another(void)
 		desk_events(p3, ev, sizeof(ev));
 	snprintf(name, sizeof(name), "a fibre lost, both, the first again: "
 	    "the P3 reopened as episode 2 (%zu incidents; P3 episodes %.0f "
-	    "and %.0f s; the desk heard %s)", json_array_size(all),
+	    "and %.0f s; the desk heard %.150s)", json_array_size(all),
 	    p3 ? ep_dur(p3, 0) : -1, p3 ? ep_dur(p3, 1) : -1, ev);
 	CHECK(json_array_size(all) == 2 && p3 && neps(p3) == 2 &&
 	    strcmp(s_(p3, "priority"), "P3") == 0 &&
