@@ -322,26 +322,34 @@ flap_update(uint32_t *hist, double *at, int *nhist, int *flapping, int bit,
 	return *flapping;
 }
 
+/* Is the host itself failing to answer (a reachability check failing, even
+ * softly)? */
+int
+ie_host_failing(const struct tdev *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->nreach; k++)
+		if (t->rt->checks[t->reach[k]].st.fails > 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Is something above the device failing — a reachability check of one of
- * its parents failed its last run?  Then the device's own failures are
- * that one's, not its own: a camera polled every 5 minutes, re-checked at
- * each of three faults of the switch above it, has changed state six
- * times in a quarter of an hour without flapping once.
+ * Is something above the device failing — one of its parents?  Then the
+ * device's own failures are that one's, not its own: a camera polled
+ * every 5 minutes, re-checked at each of three faults of the switch above
+ * it, has changed state six times in a quarter of an hour without
+ * flapping once.
  */
 static int
 above_failing(const struct incident_engine *e, int di)
 {
-	const struct tdev *t;
-	size_t k;
 	int p;
 
-	for (p = e->devs[di].parent; p >= 0; p = e->devs[p].parent) {
-		t = &e->devs[p];
-		for (k = 0; k < t->nreach; k++)
-			if (t->rt->checks[t->reach[k]].st.fails > 0)
-				return 1;
-	}
+	for (p = e->devs[di].parent; p >= 0; p = e->devs[p].parent)
+		if (ie_host_failing(&e->devs[p]))
+			return 1;
 	return 0;
 }
 

@@ -646,7 +646,7 @@ redundancy(struct incident_engine *e)
 }
 
 static struct incident *incident_by_key(struct incident_engine *,
-    const char *, int);
+    const char *, int, int);
 
 /* A device of the site is failing, or down while the site is not dark: the
  * site may be going dark. */
@@ -716,7 +716,7 @@ battery_warning(struct incident_engine *e, const struct tdev *t, char *key,
 	*answered = site_answered_since(e, t->site, o->battery_since + 500);
 	return (!site_in_doubt(e, t->site) && *answered) ||
 	    wall_ms() - o->battery_since > POWER_SLACK_MS ||
-	    incident_by_key(e, key, 0) != NULL;
+	    incident_by_key(e, key, 0, -1) != NULL;
 }
 
 static void
@@ -1068,19 +1068,6 @@ degraded(struct incident_engine *e)
 	}
 }
 
-/* Is the host itself failing to answer (a reachability check failing, even
- * softly)?  Then a failing service on it is reachability's to judge. */
-static int
-host_failing(const struct tdev *t)
-{
-	size_t k;
-
-	for (k = 0; k < t->nreach; k++)
-		if (t->rt->checks[t->reach[k]].st.fails > 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Is the site's WAN link losing packets — its edge's ICMP window over
  * half the loss threshold, degraded or not yet?  Then a service at the
@@ -1127,7 +1114,8 @@ dev_back_ms(const struct tdev *t)
 /*
  * A failing tcp/http/dns/status check on a host that is up.  A failure
  * whose last run began before its host came back is the outage's tail:
- * judged again on the check's next run, never a second incident.  One that
+ * judged again on the check's next run, never a second incident; one on
+ * a host failing to answer is reachability's to judge.  One that
  * only times out behind a degraded WAN link is that link's symptom: its
  * evidence, not a fault of its own (run after degraded()).
  */
@@ -1152,7 +1140,7 @@ services(struct incident_engine *e)
 			    cc->type == CHECK_PCAP ||
 			    cc->type == CHECK_SNMP_METRICS ||
 			    c->st.done_ms - c->last_ms < dev_back_ms(t) ||
-			    host_failing(t))
+			    ie_host_failing(t))
 				continue;
 			if (c->outcome == PROBE_TIMEOUT && t->site >= 0 &&
 			    site_lossy(e, t->site)) {
@@ -1300,30 +1288,20 @@ pending_prune(struct incident_engine *e)
 	e->npend = o;
 }
 
+/* The newest incident of the key, open or resolved; sit: of that
+ * situation only, or -1. */
 static struct incident *
-incident_by_key(struct incident_engine *e, const char *key, int resolved)
+incident_by_key(struct incident_engine *e, const char *key, int resolved,
+    int sit)
 {
 	struct incident *in, *best = NULL;
 
 	for (in = e->incs; in != NULL; in = in->next)
 		if (strcmp(in->key, key) == 0 && (resolved ? in->state ==
-		    INC_RESOLVED : in->state != INC_RESOLVED))
+		    INC_RESOLVED : in->state != INC_RESOLVED) && (sit < 0 ||
+		    (int)in->sit == sit))
 			if (best == NULL || in->id > best->id)
 				best = in;
-	return best;
-}
-
-/* The newest resolved incident of the problem's key and situation. */
-static struct incident *
-resolved_same(struct incident_engine *e, const struct problem *p)
-{
-	struct incident *in, *best = NULL;
-
-	for (in = e->incs; in != NULL; in = in->next)
-		if (in->state == INC_RESOLVED && in->sit == p->sit &&
-		    strcmp(in->key, p->key) == 0 && (best == NULL ||
-		    in->id > best->id))
-			best = in;
 	return best;
 }
 
@@ -1627,11 +1605,8 @@ all_up(struct incident_engine *e, const struct incident *in)
 		if ((j = ie_find_dev(e, in->devices.v[i])) < 0)
 			continue;
 		t = &e->devs[j];
-		if (t->state != DS_UP)
+		if (t->state != DS_UP || ie_host_failing(t))
 			return 0;
-		for (k = 0; k < t->nreach; k++)
-			if (t->rt->checks[t->reach[k]].st.fails > 0)
-				return 0;
 		if (strncmp(in->key, "service:", 8) != 0)
 			continue;
 		for (k = 0; k < t->rt->nchecks; k++) {
@@ -1957,7 +1932,7 @@ evaluate(struct incident_engine *e)
 		if (p->prio == 9)
 			continue;
 		p->prio = prio_for(e, p->sit, p);
-		if ((in = incident_by_key(e, p->key, 0)) != NULL) {
+		if ((in = incident_by_key(e, p->key, 0, -1)) != NULL) {
 			/*
 			 * Less grave than the incident and another situation
 			 * (a site that was cut off is reachable again, one of
@@ -1981,7 +1956,7 @@ evaluate(struct incident_engine *e)
 		/* Only the same situation reopens (a P1 outage is not
 		 * reopened by a lossy link or a lost fibre of the same site),
 		 * though another of the site's came and went since. */
-		if ((in = resolved_same(e, p)) != NULL &&
+		if ((in = incident_by_key(e, p->key, 1, (int)p->sit)) != NULL &&
 		    in->resolved_at >= wall_ms() - (long long)ic->reopen_ms) {
 			/* Confirmed as an opening is: its cause is news. */
 			if (p->confirmed || now - pd->first >= ic->correlation_ms)

@@ -141,6 +141,7 @@ struct incident_engine {
 };
 
 int	 ie_end_down(const struct tlink *l, int end);
+int	 ie_host_failing(const struct tdev *t);
 struct incident_engine	*ie_engine_of(struct device_rt *dev);
 int	 ie_find_dev(struct incident_engine *e, const char *name);
 int	 ie_find_site(struct incident_engine *e, const char *name);
