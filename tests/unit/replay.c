@@ -578,9 +578,19 @@ replay_new_conf(const char *dir, const char *conf)
 struct replay *
 replay_new(const char *dir, int reopen_s)
 {
-	char conf[sizeof(estate) + 2000];
+	return replay_new_more(dir, reopen_s, NULL);
+}
 
-	snprintf(conf, sizeof(conf), estate, dir, dir, dir, reopen_s);
+struct replay *
+replay_new_more(const char *dir, int reopen_s, const char *more)
+{
+	char conf[sizeof(estate) + 4000];
+	size_t n;
+
+	n = (size_t)snprintf(conf, sizeof(conf), estate, dir, dir, dir,
+	    reopen_s);
+	if (more != NULL && n < sizeof(conf))
+		snprintf(conf + n, sizeof(conf) - n, "%s", more);
 	return replay_new_conf(dir, conf);
 }
 

@@ -25,6 +25,9 @@ struct replay;
  * store keeps every event a service desk would be sent.
  * reopen_s: the reopen window. */
 struct replay	*replay_new(const char *dir, int reopen_s);
+/* The same estate with more configuration after it (devices, ...). */
+struct replay	*replay_new_more(const char *dir, int reopen_s,
+		    const char *more);
 /* Any estate: conf is a whole configuration (its state-db and rrd-dir
  * under dir); the world is made from it — devices reached from those at
  * the top over their parents' LANs and the configured links, a site's

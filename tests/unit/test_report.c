@@ -23,6 +23,7 @@
 #include "unit.h"
 
 #define H	3600000LL
+#define M	60000LL
 #define T0	1795000000000LL		/* the period's start, ms */
 
 static char dir[] = "/tmp/nocwatch-report.XXXXXX";
@@ -55,6 +56,33 @@ add(struct store *st, int prio, enum situation sit, const char *site,
 	strset_free(&in.sites);
 }
 
+/* A resolved P1 site-down at site with these episodes: opened 3 s into
+ * the first, resolved 30 s after the last recovery, 4 h to resolve. */
+static void
+add_episodes(struct store *st, const char *site, const struct episode *eps,
+    int n)
+{
+	struct incident in;
+
+	memset(&in, 0, sizeof(in));
+	snprintf(in.key, sizeof(in.key), "site:%s", site);
+	in.cause = CAUSE_FIBRE_CUT;
+	in.sit = SIT_SITE_DOWN;
+	in.priority = 1;
+	in.state = INC_RESOLVED;
+	snprintf(in.title, sizeof(in.title), "%s cut off", site);
+	strset_add(&in.sites, site);
+	memcpy(in.eps, eps, (size_t)n * sizeof(*eps));
+	in.neps = n;
+	in.started_at = in.eps[0].start;
+	in.opened_at = in.started_at + 3000;
+	in.recovered_at = in.eps[n - 1].rec;
+	in.resolved_at = in.recovered_at + 30000;
+	in.resolve_by = in.opened_at + 4 * H;
+	store_incident_save(st, &in);
+	strset_free(&in.sites);
+}
+
 static json_t *
 find(json_t *a, const char *key, const char *val)
 {
@@ -80,10 +108,16 @@ main(void)
 {
 	char path[128], err[256];
 	const char *sites[] = { "quay", "depot" };
+	/* { start, recovery, cut off } */
+	static const struct episode school[] = {
+		{ T0 + 6 * H, T0 + 6 * H + 10 * M, T0 + 6 * H },
+		{ T0 + 7 * H, T0 + 7 * H + 5 * M, T0 + 7 * H },
+		{ T0 + 7 * H + 20 * M, T0 + 7 * H + 23 * M, T0 + 7 * H + 20 * M },
+	}, mill[] = {
+		{ T0 + 4 * H, T0 + 4 * H + 30 * M, T0 + 4 * H + 20 * M },
+	};
 	struct store *st;
-	struct incident in;
 	json_t *r, *p1, *p2, *p3, *s;
-	int i;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -110,30 +144,7 @@ main(void)
 	add(st, 3, SIT_DEVICE_DOWN, "depot", T0 + 11 * H, 0, T0 + 90 * H);
 	/* A P1 at school reopened twice: 10, 5 and 3 minutes of outage
 	 * between 6 h and 8 h in; resolved 30 s after the last recovery. */
-	memset(&in, 0, sizeof(in));
-	snprintf(in.key, sizeof(in.key), "site:school");
-	in.cause = CAUSE_FIBRE_CUT;
-	in.sit = SIT_SITE_DOWN;
-	in.priority = 1;
-	in.state = INC_RESOLVED;
-	snprintf(in.title, sizeof(in.title), "school cut off");
-	strset_add(&in.sites, "school");
-	in.eps[0].start = T0 + 6 * H;
-	in.eps[0].rec = in.eps[0].start + 10 * 60000;
-	in.eps[1].start = T0 + 7 * H;
-	in.eps[1].rec = in.eps[1].start + 5 * 60000;
-	in.eps[2].start = T0 + 7 * H + 20 * 60000;
-	in.eps[2].rec = in.eps[2].start + 3 * 60000;
-	in.neps = 3;
-	for (i = 0; i < in.neps; i++)
-		in.eps[i].down = in.eps[i].start;
-	in.started_at = in.eps[0].start;
-	in.opened_at = in.started_at + 3000;
-	in.recovered_at = in.eps[2].rec;
-	in.resolved_at = in.recovered_at + 30000;
-	in.resolve_by = in.opened_at + 4 * H;
-	store_incident_save(st, &in);
-	strset_free(&in.sites);
+	add_episodes(st, "school", school, 3);
 	/* And a device-down... no: a second site-down incident naming school
 	 * during its first episode (a shared upstream): counted once. */
 	add(st, 1, SIT_SITE_DOWN, "school", T0 + 6 * H + 5 * 60000,
@@ -141,25 +152,7 @@ main(void)
 	/* mill: one fibre of two lost 4 h in (P3, still reachable), the
 	 * other 20 minutes later (P1), both back 10 minutes after that:
 	 * one episode of 30 minutes, 10 of them cut off. */
-	memset(&in, 0, sizeof(in));
-	snprintf(in.key, sizeof(in.key), "site:mill");
-	in.cause = CAUSE_FIBRE_CUT;
-	in.sit = SIT_SITE_DOWN;
-	in.priority = 1;
-	in.state = INC_RESOLVED;
-	snprintf(in.title, sizeof(in.title), "mill cut off");
-	strset_add(&in.sites, "mill");
-	in.eps[0].start = T0 + 4 * H;
-	in.eps[0].down = in.eps[0].start + 20 * 60000;
-	in.eps[0].rec = in.eps[0].down + 10 * 60000;
-	in.neps = 1;
-	in.started_at = in.eps[0].start;
-	in.opened_at = in.started_at + 3000;
-	in.recovered_at = in.eps[0].rec;
-	in.resolved_at = in.recovered_at + 30000;
-	in.resolve_by = in.opened_at + 4 * H;
-	store_incident_save(st, &in);
-	strset_free(&in.sites);
+	add_episodes(st, "mill", mill, 1);
 	/* A store written before episodes kept their cut-off moment
 	 * ([start, recovery]): a site-down incident's episodes count from
 	 * their start, as they did. */
